@@ -1,0 +1,32 @@
+/* st-loss.h: cost functions and the gradient they start backpropagation with
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "st-types.h"
+
+G_BEGIN_DECLS
+
+/* All arrays are units x batch, feature-major: v[i * batch + b].
+ * @z is the output layer's pre-activation, @a its activation and @t the
+ * target. */
+
+double st_loss_cost            (StLoss        loss,
+                                const double *z,
+                                const double *a,
+                                const double *t,
+                                guint         units,
+                                guint         batch);
+void   st_loss_output_gradient (StLoss        loss,
+                                StActivation  output_activation,
+                                const double *z,
+                                const double *a,
+                                const double *t,
+                                guint         units,
+                                guint         batch,
+                                double       *da_scratch,
+                                double       *dz);
+
+G_END_DECLS

@@ -1,0 +1,56 @@
+/* st-trainer.h: minibatch training of a network on a data set
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "st-types.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double learning_rate;  /* SGD step size */
+  guint batch_size;      /* samples per step; the last batch of an epoch may be smaller */
+  guint64 seed;          /* drives the train/test split and the batch order */
+  double test_fraction;  /* share of samples held out for testing, in [0, 1) */
+} StTrainSettings;
+
+void              st_train_settings_init_default (StTrainSettings       *settings);
+
+StTrainer        *st_trainer_new              (StNetwork             *network,
+                                               StDataset             *dataset,
+                                               const StTrainSettings *settings,
+                                               GError               **error);
+void              st_trainer_free             (StTrainer             *trainer);
+
+gboolean          st_trainer_step             (StTrainer             *trainer,
+                                               double                *batch_cost,
+                                               GError               **error);
+gboolean          st_trainer_run_epoch        (StTrainer             *trainer,
+                                               GError               **error);
+gboolean          st_trainer_evaluate         (StTrainer             *trainer,
+                                               gboolean               test_split,
+                                               double                *cost,
+                                               double                *accuracy,
+                                               GError               **error);
+
+StNetwork        *st_trainer_get_network      (StTrainer             *trainer);
+StDataset        *st_trainer_get_dataset      (StTrainer             *trainer);
+const StHistory  *st_trainer_get_history      (StTrainer             *trainer);
+guint64           st_trainer_get_step         (StTrainer             *trainer);
+guint             st_trainer_get_epoch        (StTrainer             *trainer);
+guint             st_trainer_get_steps_per_epoch (StTrainer          *trainer);
+guint             st_trainer_get_n_train      (StTrainer             *trainer);
+guint             st_trainer_get_n_test       (StTrainer             *trainer);
+double            st_trainer_get_learning_rate (StTrainer            *trainer);
+void              st_trainer_set_learning_rate (StTrainer            *trainer,
+                                                double                learning_rate);
+StSnapshot       *st_trainer_create_snapshot  (StTrainer             *trainer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StTrainer, st_trainer_free)
+
+G_END_DECLS
