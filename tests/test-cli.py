@@ -1,0 +1,310 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run sparse-trainer-cli on real files and check it against NumPy and SciPy.
+
+NumPy and SciPy are the independent framework here: the gradients are
+recomputed with scipy.sparse matrices in CSR, CSC and COO and dense NumPy
+arithmetic, sharing no code with the engine.  The model file is read
+with the recipe from docs/model-format.md.
+
+Usage: test-cli.py PATH/TO/sparse-trainer-cli
+Prints TAP.
+"""
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import scipy.io
+import scipy.sparse
+
+CLI = sys.argv[1]
+DIGITS = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"
+
+results = []
+
+
+def test(function):
+    """Register a test; its name is the function's name."""
+    results.append(function)
+    return function
+
+
+def run(*args, expect=0):
+    """Run the tool in the C locale; return its output, failing on another exit status."""
+    environment = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="")
+    done = subprocess.run([CLI, *args], capture_output=True, text=True, env=environment)
+    if done.returncode != expect:
+        raise AssertionError(f"{' '.join(args)} exited {done.returncode}, expected {expect}:\n"
+                             f"{done.stdout}{done.stderr}")
+    return done.stdout + done.stderr
+
+
+def write(directory, name, text):
+    path = os.path.join(directory, name)
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    return path
+
+
+def read_model(path):
+    """Read a model file the way docs/model-format.md shows."""
+    with open(path, "rb") as stream:
+        assert stream.readline().startswith(b"sparse-trainer-model ")
+        header = json.loads(stream.readline())
+        blob = stream.read()
+
+    def array(spec):
+        return np.frombuffer(blob, spec["dtype"], spec["count"], spec["offset"])
+
+    layers = []
+    for layer in header["layers"]:
+        arrays = layer["arrays"]
+        matrix = scipy.sparse.csr_matrix(
+            (array(arrays["value"]), array(arrays["col_index"]), array(arrays["row_ptr"])),
+            shape=(layer["rows"], layer["cols"]))
+        bias = array(arrays["bias"]) if layer["bias"] else np.zeros(layer["rows"])
+        layers.append((matrix, bias, layer["activation"]))
+    return header, layers
+
+
+def activate(name, z):
+    if name == "identity":
+        return z
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "logistic":
+        return 1.0 / (1.0 + np.exp(-z))
+    if name == "relu":
+        return np.maximum(z, 0.0)
+    if name == "softmax":
+        e = np.exp(z - z.max(axis=0))
+        return e / e.sum(axis=0)
+    raise ValueError(name)
+
+
+def derivative(name, z, a):
+    return {"identity": np.ones_like(z), "tanh": 1.0 - a * a, "logistic": a * (1.0 - a),
+            "relu": (z > 0).astype(float)}[name]
+
+
+def reference_gradients(header, layers, x, t, storage):
+    """Return cost and per-layer (dW on the pattern in row-major order, db).
+
+    x is inputs x batch, t outputs x batch.  The sparse products use
+    scipy.sparse in the given storage."""
+    activations = [x]
+    pre = []
+    for matrix, bias, name in layers:
+        w = matrix.asformat(storage)
+        z = w @ activations[-1] + bias[:, None]
+        pre.append(z)
+        activations.append(activate(name, z))
+
+    y = activations[-1]
+    batch = x.shape[1]
+    if header["loss"] == "half-mse":
+        cost = ((y - t) ** 2).sum() / (2 * y.size)
+        dz = (y - t) / y.size * derivative(layers[-1][2], pre[-1], y)
+    else:
+        z = pre[-1]
+        log_softmax = z - z.max(axis=0) - np.log(np.exp(z - z.max(axis=0)).sum(axis=0))
+        cost = -(t * log_softmax).sum() / batch
+        dz = (y * t.sum(axis=0) - t) / batch
+
+    gradients = []
+    for index in range(len(layers) - 1, -1, -1):
+        matrix, bias, _ = layers[index]
+        coo = matrix.tocoo()
+        order = np.lexsort((coo.col, coo.row))
+        rows, cols = coo.row[order], coo.col[order]
+        dense = dz @ activations[index].T
+        gradients.insert(0, (dense[rows, cols], dz.sum(axis=1)))
+        if index > 0:
+            da = matrix.asformat(storage).T @ dz
+            dz = da * derivative(layers[index - 1][2], pre[index - 1], activations[index])
+    return cost, gradients
+
+
+def read_mtx_in_row_major_order(path):
+    matrix = scipy.sparse.coo_matrix(scipy.io.mmread(path))
+    order = np.lexsort((matrix.col, matrix.row))
+    return matrix.row[order], matrix.col[order], matrix.data[order]
+
+
+@test
+def worked_example_trains():
+    with tempfile.TemporaryDirectory() as directory:
+        weights = write(directory, "w.mtx", "%%MatrixMarket matrix coordinate real general\n"
+                                            "2 2 2\n1 2 0.5\n2 1 0.5\n")
+        data = write(directory, "data.csv", "x1,x2,t1,t2\n4,2,2,4\n")
+        model = os.path.join(directory, "model.stmodel")
+        history = os.path.join(directory, "history.csv")
+
+        run("new", "--weights", weights, "--no-bias", "--out", model)
+        output = run("grad", model, "--data", data, "--out-dir", directory)
+        assert "cost 1.25\n" in output, output
+        rows, cols, values = read_mtx_in_row_major_order(os.path.join(directory, "W1.mtx"))
+        assert list(zip(rows, cols, values)) == [(0, 1, -1.0), (1, 0, -4.0)]
+
+        run("train", model, "--data", data, "--epochs", "60", "--batch", "1", "--lr", "0.1",
+            "--history", history)
+        with open(history, encoding="utf-8") as stream:
+            lines = stream.read().splitlines()
+        assert lines[0] == "epoch,train_cost,test_cost,test_accuracy"
+        assert len(lines) == 61
+        assert float(lines[-1].split(",")[1]) < 1e-10, lines[-1]
+
+        run("export", model, "--out-dir", directory)
+        rows, cols, values = read_mtx_in_row_major_order(os.path.join(directory, "W1.mtx"))
+        assert list(zip(rows, cols)) == [(0, 1), (1, 0)]
+        assert np.all(np.abs(values - 1.0) < 1e-5), values
+
+
+def gradient_case(directory, new_arguments, data_text, outputs):
+    model = os.path.join(directory, "model.stmodel")
+    data = write(directory, "data.csv", data_text)
+    run("new", *new_arguments, "--out", model)
+    header, layers = read_model(model)
+
+    table = np.loadtxt(data, delimiter=",", ndmin=2)
+    n_inputs = header["inputs"]
+    x = table[:, :n_inputs].T
+    if table.shape[1] == n_inputs + 1:
+        t = np.zeros((outputs, table.shape[0]))
+        t[table[:, n_inputs].astype(int), np.arange(table.shape[0])] = 1.0
+    else:
+        t = table[:, n_inputs:].T
+
+    texts = {}
+    for storage in ("csr", "csc", "coo"):
+        out_dir = os.path.join(directory, storage)
+        output = run("grad", model, "--data", data, "--format", storage, "--out-dir", out_dir)
+        cost = float(output.split("\n")[0].split()[1])
+        expected_cost, expected = reference_gradients(header, layers, x, t, storage)
+        assert abs(cost - expected_cost) <= 1e-12 * max(1.0, abs(expected_cost)), (cost, expected_cost)
+
+        for index, (weight_gradient, bias_gradient) in enumerate(expected, start=1):
+            w_path = os.path.join(out_dir, f"W{index}.mtx")
+            _, _, values = read_mtx_in_row_major_order(w_path)
+            scale = max(np.abs(weight_gradient).max(initial=0.0), 1e-300)
+            assert np.abs(values - weight_gradient).max(initial=0.0) <= 1e-12 * scale, index
+            bias = scipy.io.mmread(os.path.join(out_dir, f"b{index}.mtx")).ravel()
+            scale = max(np.abs(bias_gradient).max(initial=0.0), 1e-300)
+            assert np.abs(bias - bias_gradient).max(initial=0.0) <= 1e-12 * scale, index
+            with open(w_path, encoding="utf-8") as stream:
+                texts.setdefault(index, set()).add(stream.read())
+
+    # The storage changes nothing: the files are the same text.
+    assert all(len(versions) == 1 for versions in texts.values()), texts.keys()
+
+
+@test
+def gradient_matches_scipy_tanh_regression():
+    rng = np.random.default_rng(3)
+    rows = [",".join(f"{v:.17g}" for v in rng.uniform(-1, 1, 5 + 3)) for _ in range(7)]
+    with tempfile.TemporaryDirectory() as directory:
+        gradient_case(directory, ["--layers", "5,4,3", "--density", "0.6", "--activation",
+                                  "tanh", "--seed", "3"], "\n".join(rows) + "\n", 3)
+
+
+@test
+def gradient_matches_scipy_softmax_classes():
+    rng = np.random.default_rng(4)
+    rows = []
+    for sample in range(9):
+        inputs = ",".join(f"{v:.17g}" for v in rng.uniform(-2, 2, 6))
+        rows.append(f"{inputs},{sample % 4}")
+    with tempfile.TemporaryDirectory() as directory:
+        gradient_case(directory, ["--layers", "6,8,5,4", "--density", "0.4", "--activation",
+                                  "logistic", "--output", "softmax", "--format", "coo",
+                                  "--seed", "8"], "\n".join(rows) + "\n", 4)
+
+
+@test
+def export_reads_back_in_scipy():
+    with tempfile.TemporaryDirectory() as directory:
+        model = os.path.join(directory, "model.stmodel")
+        run("new", "--layers", "30,20,10", "--density", "0.3", "--seed", "5", "--out", model)
+        run("export", model, "--out-dir", directory)
+        _, layers = read_model(model)
+        for index, (matrix, bias, _) in enumerate(layers, start=1):
+            read = scipy.sparse.csr_matrix(scipy.io.mmread(os.path.join(directory, f"W{index}.mtx")))
+            assert read.nnz == matrix.nnz
+            assert (read != matrix).nnz == 0, "values differ after the text round trip"
+            read_bias = scipy.io.mmread(os.path.join(directory, f"b{index}.mtx")).ravel()
+            assert np.array_equal(read_bias, bias)
+
+
+@test
+def digits_reach_95_percent():
+    if not os.path.exists(DIGITS):
+        return f"skip {DIGITS} is missing; install python3-sklearn"
+    with tempfile.TemporaryDirectory() as directory:
+        model = os.path.join(directory, "digits.stmodel")
+        history = os.path.join(directory, "history.csv")
+        run("new", "--layers", "64,128,10", "--density", "0.25", "--output", "softmax",
+            "--seed", "1", "--out", model)
+        output = run("train", model, "--data", DIGITS, "--epochs", "30", "--test-fraction", "0.2",
+                     "--batch", "32", "--lr", "0.1", "--history", history)
+        assert "Training on 1438 samples, testing on 359" in output, output
+        with open(history, encoding="utf-8") as stream:
+            last = stream.read().splitlines()[-1].split(",")
+        assert last[0] == "30"
+        assert float(last[3]) >= 0.95, f"test accuracy {last[3]}"
+        with gzip.open(DIGITS, "rt") as stream:
+            assert len(stream.read().splitlines()) == 1797
+
+
+@test
+def help_for_every_command():
+    assert "train" in run("--help")
+    for command, option in (("new", "--layers"), ("train", "--test-fraction"),
+                            ("grad", "--out-dir"), ("export", "--out-dir")):
+        assert option in run(command, "--help"), command
+
+
+@test
+def errors_name_the_file_and_line():
+    with tempfile.TemporaryDirectory() as directory:
+        missing = os.path.join(directory, "absent.stmodel")
+        output = run("train", missing, "--data", "x.csv", "--epochs", "1", expect=1)
+        assert "absent.stmodel" in output, output
+
+        bad = write(directory, "bad.mtx", "%%MatrixMarket matrix coordinate real general\n"
+                                          "3 3 2\n0 1 1.5\n2 2 2\n")
+        output = run("new", "--weights", bad, "--out", os.path.join(directory, "m.stmodel"),
+                     expect=1)
+        assert "bad.mtx: line 3" in output, output
+        assert "count from 1" in output, output
+        assert not os.path.exists(os.path.join(directory, "m.stmodel"))
+
+        output = run("new", "--layers", "4,2", expect=2)
+        assert "--out is required" in output, output
+
+
+def main():
+    print(f"1..{len(results)}")
+    failed = 0
+    for number, function in enumerate(results, start=1):
+        try:
+            outcome = function()
+        except Exception as error:  # report every failure, then go on
+            failed += 1
+            print(f"not ok {number} - {function.__name__}")
+            for line in str(error).splitlines() or [repr(error)]:
+                print(f"# {line}")
+            continue
+        if isinstance(outcome, str) and outcome.startswith("skip "):
+            print(f"ok {number} - {function.__name__} # SKIP {outcome[5:]}")
+        else:
+            print(f"ok {number} - {function.__name__}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

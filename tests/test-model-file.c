@@ -1,0 +1,279 @@
+/* test-model-file.c: saving and loading model files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "st-engine.h"
+#include "test-files.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->dir = test_files_make_dir ();
+  fixture->path = g_build_filename (fixture->dir, "model.stmodel", NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  test_files_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+/* Three layers with every kind of setting: layouts, activations, with
+ * and without bias, an empty row, and values whose bits are awkward. */
+static StNetwork *
+build_network (void)
+{
+  g_autoptr(gsl_rng) rng = st_random_new (42);
+  StNetwork *network = st_network_new (ST_LOSS_SOFTMAX_CROSS_ENTROPY);
+  const guint rows[] = { 0, 0, 2 };
+  const guint cols[] = { 0, 4, 1 };
+  const double awkward[] = { -0.0, 4.9e-324, 1.0 / 3.0 };
+  StLayer *first = st_pattern_new_random (6, 5, 0.4, ST_LAYOUT_CSC, rng, NULL);
+  StLayer *second = st_layer_new (3, 6, 3, rows, cols, awkward, ST_LAYOUT_COO, NULL);
+  StLayer *third = st_pattern_new_random (4, 3, 1.0, ST_LAYOUT_CSR, rng, NULL);
+
+  st_pattern_init_weights (first, rng);
+  st_pattern_init_weights (third, rng);
+  st_layer_set_activation (first, ST_ACTIVATION_RELU);
+  st_layer_set_activation (second, ST_ACTIVATION_LOGISTIC);
+  st_layer_set_activation (third, ST_ACTIVATION_SOFTMAX);
+  g_assert_true (st_layer_set_has_bias (first, TRUE, NULL));
+  g_assert_true (st_layer_set_has_bias (third, TRUE, NULL));
+  st_layer_get_bias (first)[5] = -1e-300;
+  st_layer_get_bias (third)[0] = 0.1;
+
+  g_assert_true (st_network_append_layer (network, first, NULL));
+  g_assert_true (st_network_append_layer (network, second, NULL));
+  g_assert_true (st_network_append_layer (network, third, NULL));
+  g_assert_true (st_network_validate (network, NULL));
+
+  return network;
+}
+
+static void
+assert_same_network (StNetwork *a,
+                     StNetwork *b)
+{
+  g_assert_cmpint (st_network_get_loss (a), ==, st_network_get_loss (b));
+  g_assert_cmpuint (st_network_get_n_layers (a), ==, st_network_get_n_layers (b));
+
+  for (guint l = 0; l < st_network_get_n_layers (a); l++)
+    {
+      StLayer *x = st_network_get_layer (a, l);
+      StLayer *y = st_network_get_layer (b, l);
+      gsize nnz = st_layer_get_nnz (x);
+      g_autofree guint *rows_x = g_new (guint, MAX (nnz, 1));
+      g_autofree guint *rows_y = g_new (guint, MAX (nnz, 1));
+      g_autofree guint *cols_x = g_new (guint, MAX (nnz, 1));
+      g_autofree guint *cols_y = g_new (guint, MAX (nnz, 1));
+      g_autofree double *values_x = g_new (double, MAX (nnz, 1));
+      g_autofree double *values_y = g_new (double, MAX (nnz, 1));
+
+      g_assert_cmpuint (st_layer_get_rows (x), ==, st_layer_get_rows (y));
+      g_assert_cmpuint (st_layer_get_cols (x), ==, st_layer_get_cols (y));
+      g_assert_cmpuint (nnz, ==, st_layer_get_nnz (y));
+      g_assert_cmpint (st_layer_get_layout (x), ==, st_layer_get_layout (y));
+      g_assert_cmpint (st_layer_get_activation (x), ==, st_layer_get_activation (y));
+      g_assert_cmpint (st_layer_has_bias (x), ==, st_layer_has_bias (y));
+
+      st_layer_copy_entries (x, rows_x, cols_x, values_x, NULL);
+      st_layer_copy_entries (y, rows_y, cols_y, values_y, NULL);
+      g_assert_cmpmem (rows_x, nnz * sizeof (guint), rows_y, nnz * sizeof (guint));
+      g_assert_cmpmem (cols_x, nnz * sizeof (guint), cols_y, nnz * sizeof (guint));
+      /* Bit-identical, so -0 and 0 count as different. */
+      g_assert_cmpmem (values_x, nnz * sizeof (double), values_y, nnz * sizeof (double));
+
+      if (st_layer_has_bias (x))
+        g_assert_cmpmem (st_layer_get_bias (x), st_layer_get_rows (x) * sizeof (double),
+                         st_layer_get_bias (y), st_layer_get_rows (y) * sizeof (double));
+    }
+}
+
+static void
+test_round_trip (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(StNetwork) network = build_network ();
+  g_autoptr(StNetwork) loaded = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (fixture->path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (st_model_save (network, fixture->path, &error));
+  g_assert_no_error (error);
+
+  loaded = st_model_load (file, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_network (network, loaded);
+}
+
+/* The first two lines are text: the version line and a JSON header that
+ * Python's json module can read. */
+static void
+test_header_is_text (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(StNetwork) network = build_network ();
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (st_model_save (network, fixture->path, NULL));
+  g_assert_true (g_file_get_contents (fixture->path, &contents, NULL, NULL));
+
+  lines = g_strsplit (contents, "\n", 3);
+  g_assert_cmpstr (lines[0], ==, "sparse-trainer-model 1");
+  g_assert_true (g_str_has_prefix (lines[1], "{\"format\":\"sparse-trainer-model\",\"version\":1,"));
+  g_assert_nonnull (strstr (lines[1], "\"loss\":\"softmax-cross-entropy\""));
+  g_assert_nonnull (strstr (lines[1], "\"activation\":\"relu\""));
+  g_assert_nonnull (strstr (lines[1], "\"layout\":\"coo\""));
+}
+
+/* A failed save leaves the old file byte for byte and no temporary file. */
+static void
+test_save_not_finite (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(StNetwork) network = build_network ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GDir) dir = NULL;
+  guint n_files = 0;
+
+  g_assert_true (st_model_save (network, fixture->path, NULL));
+  g_assert_true (g_file_get_contents (fixture->path, &before, NULL, NULL));
+
+  st_layer_get_values (st_network_get_layer (network, 2))[3] = NAN;
+  g_assert_false (st_model_save (network, fixture->path, &error));
+  g_assert_error (error, ST_ERROR, ST_ERROR_NUMERIC);
+  g_assert_nonnull (strstr (error->message, "Layer 3"));
+
+  g_assert_true (g_file_get_contents (fixture->path, &after, NULL, NULL));
+  g_assert_cmpstr (before, ==, after);
+
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while (g_dir_read_name (dir) != NULL)
+    n_files++;
+  g_assert_cmpuint (n_files, ==, 1);
+}
+
+static void
+test_save_to_missing_folder (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(StNetwork) network = build_network ();
+  g_autofree char *path = g_build_filename (fixture->dir, "absent", "model.stmodel", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (st_model_save (network, path, &error));
+  g_assert_error (error, ST_ERROR, ST_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "absent"));
+}
+
+/* Damaged files: each is rejected with a message, never a crash. */
+static void
+test_reject_damaged (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(StNetwork) network = build_network ();
+  g_autofree char *contents = NULL;
+  gsize length;
+  char *header_end;
+  struct
+  {
+    const char *name;
+    char *text;
+    gsize length;          /* bytes of text to write; 0 for all of it */
+    const char *message_part;
+  } damaged[8];
+  guint n = 0;
+
+  g_assert_true (st_model_save (network, fixture->path, NULL));
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+  header_end = strchr (strchr (contents, '\n') + 1, '\n') + 1;
+
+  damaged[n++] = (typeof (damaged[0])) { "not-a-model", g_strdup ("hello\nworld\n"), 0,
+                                         "not a Sparse Trainer model" };
+  damaged[n++] = (typeof (damaged[0])) { "newer-version",
+                                         g_strdup ("sparse-trainer-model 99\n{}\n"), 0,
+                                         "version 99" };
+  damaged[n++] = (typeof (damaged[0])) { "truncated-arrays", g_memdup2 (contents, length - 9),
+                                         length - 9, "truncated" };
+  damaged[n++] = (typeof (damaged[0])) { "truncated-header",
+                                         g_memdup2 (contents, (gsize) (header_end - contents) - 20),
+                                         (gsize) (header_end - contents) - 20, "truncated" };
+  damaged[n++] = (typeof (damaged[0])) { "bad-json", g_strdup ("sparse-trainer-model 1\n{\"a\":\n"),
+                                         0, "not valid JSON" };
+  damaged[n++] = (typeof (damaged[0])) { "no-layers",
+                                         g_strdup ("sparse-trainer-model 1\n{\"inputs\":2,"
+                                                   "\"loss\":\"half-mse\",\"layers\":[]}\n"),
+                                         0, "no layers" };
+  damaged[n++] = (typeof (damaged[0])) { "huge-layer",
+                                         g_strdup ("sparse-trainer-model 1\n{\"inputs\":2,"
+                                                   "\"loss\":\"half-mse\",\"layers\":[{\"rows\":"
+                                                   "2000000000,\"cols\":2000000000,\"nnz\":"
+                                                   "2000000000,\"activation\":\"identity\","
+                                                   "\"layout\":\"csr\",\"bias\":false,"
+                                                   "\"arrays\":{\"row_ptr\":{\"dtype\":\"<i8\","
+                                                   "\"offset\":0,\"count\":2000000001},"
+                                                   "\"col_index\":{\"dtype\":\"<i4\",\"offset\":0,"
+                                                   "\"count\":2000000000},\"value\":{\"dtype\":"
+                                                   "\"<f8\",\"offset\":0,\"count\":2000000000}}}]}\n"),
+                                         0, "GiB" };
+
+  for (guint k = 0; k < n; k++)
+    {
+      /* A length of 0 stands for the whole text. */
+      if (damaged[k].length == 0)
+        damaged[k].length = strlen (damaged[k].text);
+
+      g_autofree char *name = g_strdup_printf ("%s.stmodel", damaged[k].name);
+      g_autofree char *path = test_files_write (fixture->dir, name, damaged[k].text,
+                                                (gssize) damaged[k].length);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      StNetwork *loaded = st_model_load (file, NULL, &error);
+
+      g_assert_null (loaded);
+      g_assert_nonnull (error);
+      if (strstr (error->message, damaged[k].message_part) == NULL)
+        g_error ("%s: the message “%s” does not contain “%s”", damaged[k].name,
+                 error->message, damaged[k].message_part);
+      g_free (damaged[k].text);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, function) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, function, fixture_tear_down)
+
+  ADD ("/engine/model-file/round-trip", test_round_trip);
+  ADD ("/engine/model-file/header-is-text", test_header_is_text);
+  ADD ("/engine/model-file/save-not-finite", test_save_not_finite);
+  ADD ("/engine/model-file/save-to-missing-folder", test_save_to_missing_folder);
+  ADD ("/engine/model-file/reject-damaged", test_reject_damaged);
+
+#undef ADD
+
+  return g_test_run ();
+}

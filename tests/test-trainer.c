@@ -1,0 +1,245 @@
+/* test-trainer.c: minibatches, splits, history and determinism
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "st-engine.h"
+#include "test-files.h"
+
+/* Two well separated classes on a line: x < 0 is class 0, x > 0 class 1.
+ * Each sample has inputs [x, 1] so a single layer can separate them. */
+static StDataset *
+make_two_classes (guint n)
+{
+  g_autoptr(gsl_rng) rng = st_random_new (5);
+  g_autofree double *inputs = g_new (double, 2 * n);
+  g_autofree guint *labels = g_new (guint, n);
+
+  for (guint s = 0; s < n; s++)
+    {
+      double x = 0.5 + gsl_rng_uniform (rng);
+
+      labels[s] = s % 2;
+      inputs[2 * s] = labels[s] == 1 ? x : -x;
+      inputs[2 * s + 1] = 1.0;
+    }
+
+  return st_dataset_new_classification (n, 2, inputs, labels, 2, NULL);
+}
+
+static StNetwork *
+make_classifier (void)
+{
+  g_autoptr(gsl_rng) rng = st_random_new (9);
+  StNetwork *network = st_network_new (ST_LOSS_SOFTMAX_CROSS_ENTROPY);
+  StLayer *layer = st_pattern_new_random (2, 2, 1.0, ST_LAYOUT_CSR, rng, NULL);
+
+  st_pattern_init_weights (layer, rng);
+  st_layer_set_activation (layer, ST_ACTIVATION_SOFTMAX);
+  g_assert_true (st_network_append_layer (network, layer, NULL));
+
+  return network;
+}
+
+static void
+test_split_and_epochs (void)
+{
+  g_autoptr(StDataset) dataset = make_two_classes (50);
+  g_autoptr(StTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  StTrainSettings settings;
+  const StHistory *history;
+
+  st_train_settings_init_default (&settings);
+  settings.batch_size = 8;
+  settings.test_fraction = 0.2;
+
+  trainer = st_trainer_new (make_classifier (), dataset, &settings, &error);
+  g_assert_no_error (error);
+
+  /* round(0.2 x 50) = 10 held out; 40 samples in batches of 8. */
+  g_assert_cmpuint (st_trainer_get_n_test (trainer), ==, 10);
+  g_assert_cmpuint (st_trainer_get_n_train (trainer), ==, 40);
+  g_assert_cmpuint (st_trainer_get_steps_per_epoch (trainer), ==, 5);
+
+  for (guint epoch = 1; epoch <= 20; epoch++)
+    g_assert_true (st_trainer_run_epoch (trainer, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (st_trainer_get_epoch (trainer), ==, 20);
+  g_assert_cmpuint (st_trainer_get_step (trainer), ==, 100);
+
+  history = st_trainer_get_history (trainer);
+  g_assert_cmpuint (st_history_get_length (history), ==, 20);
+  g_assert_cmpuint (st_history_get (history, 19)->epoch, ==, 20);
+  g_assert_cmpuint (st_history_get (history, 19)->step, ==, 100);
+  g_assert_cmpfloat (st_history_get (history, 19)->train_cost, <,
+                     st_history_get (history, 0)->train_cost);
+  g_assert_cmpfloat (st_history_get (history, 19)->test_accuracy, ==, 1.0);
+}
+
+/* A partial last batch: 10 samples in batches of 4 are 4, 4, 2. */
+static void
+test_partial_batch (void)
+{
+  g_autoptr(StDataset) dataset = make_two_classes (10);
+  g_autoptr(StTrainer) trainer = NULL;
+  StTrainSettings settings;
+
+  st_train_settings_init_default (&settings);
+  settings.batch_size = 4;
+  trainer = st_trainer_new (make_classifier (), dataset, &settings, NULL);
+
+  g_assert_cmpuint (st_trainer_get_steps_per_epoch (trainer), ==, 3);
+  g_assert_true (st_trainer_step (trainer, NULL, NULL));
+  g_assert_true (st_trainer_step (trainer, NULL, NULL));
+  g_assert_cmpuint (st_trainer_get_epoch (trainer), ==, 0);
+  g_assert_true (st_trainer_step (trainer, NULL, NULL));
+  g_assert_cmpuint (st_trainer_get_epoch (trainer), ==, 1);
+  g_assert_true (isnan (st_history_get (st_trainer_get_history (trainer), 0)->test_cost));
+}
+
+/* The same seed gives the same bits; another seed another batch order. */
+static void
+test_deterministic (void)
+{
+  g_autoptr(StDataset) dataset = make_two_classes (30);
+  double final_weights[3][4];
+  StTrainSettings settings;
+
+  st_train_settings_init_default (&settings);
+  settings.batch_size = 4;
+  settings.test_fraction = 0.1;
+
+  for (guint run = 0; run < 3; run++)
+    {
+      g_autoptr(StTrainer) trainer = NULL;
+
+      settings.seed = run < 2 ? 17 : 18;
+      trainer = st_trainer_new (make_classifier (), dataset, &settings, NULL);
+      for (guint epoch = 0; epoch < 3; epoch++)
+        g_assert_true (st_trainer_run_epoch (trainer, NULL));
+      st_layer_copy_entries (st_network_get_layer (st_trainer_get_network (trainer), 0),
+                             NULL, NULL, final_weights[run], NULL);
+    }
+
+  g_assert_cmpmem (final_weights[0], sizeof final_weights[0],
+                   final_weights[1], sizeof final_weights[1]);
+  g_assert_true (memcmp (final_weights[0], final_weights[2], sizeof final_weights[0]) != 0);
+}
+
+/* A rate far too high makes the cost overflow; the trainer stops with an
+ * error naming the step and the rate, and never returns a NaN cost. */
+static void
+test_divergence_reported (void)
+{
+  const double inputs[] = { 1e150, 1.0 };
+  const double targets[] = { 1.0 };
+  const guint rows[] = { 0 };
+  const guint cols[] = { 0 };
+  const double values[] = { 1e150 };
+  g_autoptr(StDataset) dataset = st_dataset_new_regression (1, 1, 1, inputs, targets);
+  g_autoptr(StNetwork) network = st_network_new (ST_LOSS_HALF_MSE);
+  g_autoptr(StTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  StTrainSettings settings;
+  double cost = 0.0;
+
+  g_assert_true (st_network_append_layer (network,
+                                          st_layer_new (1, 1, 1, rows, cols, values,
+                                                        ST_LAYOUT_CSR, NULL), NULL));
+  st_train_settings_init_default (&settings);
+  trainer = st_trainer_new (g_steal_pointer (&network), dataset, &settings, NULL);
+
+  g_assert_false (st_trainer_step (trainer, &cost, &error));
+  g_assert_error (error, ST_ERROR, ST_ERROR_NUMERIC);
+  g_assert_nonnull (strstr (error->message, "step 1"));
+  g_assert_nonnull (strstr (error->message, "learning rate"));
+  g_assert_cmpfloat (cost, ==, 0.0);
+  g_assert_cmpuint (st_trainer_get_step (trainer), ==, 0);
+}
+
+static void
+test_invalid_settings (void)
+{
+  g_autoptr(StDataset) dataset = make_two_classes (4);
+  StTrainSettings settings;
+  struct { double rate; guint batch; double fraction; } bad[] = {
+    { 0.0, 1, 0.0 }, { NAN, 1, 0.0 }, { 0.1, 0, 0.0 }, { 0.1, 1, 1.0 }, { 0.1, 1, 0.9 },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      st_train_settings_init_default (&settings);
+      settings.learning_rate = bad[k].rate;
+      settings.batch_size = bad[k].batch;
+      settings.test_fraction = bad[k].fraction;
+
+      g_assert_null (st_trainer_new (make_classifier (), dataset, &settings, &error));
+      g_assert_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT);
+    }
+}
+
+/* The data set must fit the network: 2 inputs, and no more classes than
+ * outputs. */
+static void
+test_dataset_must_fit (void)
+{
+  const double inputs[] = { 1.0, 2.0, 3.0 };
+  const guint labels[] = { 0, 1, 2 };
+  g_autoptr(StDataset) three_classes = st_dataset_new_classification (3, 1, inputs, labels, 3,
+                                                                      NULL);
+  g_autoptr(GError) error = NULL;
+  StTrainSettings settings;
+
+  st_train_settings_init_default (&settings);
+  g_assert_null (st_trainer_new (make_classifier (), three_classes, &settings, &error));
+  g_assert_error (error, ST_ERROR, ST_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "1 inputs per sample"));
+}
+
+static void
+test_history_csv (void)
+{
+  g_autofree char *dir = test_files_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "history.csv", NULL);
+  g_autoptr(StHistory) history = st_history_new ();
+  StHistoryRecord first = { 1, 10, 0.5, NAN, NAN };
+  StHistoryRecord second = { 2, 20, 0.1, 0.25, 0.875 };
+  g_autofree char *contents = NULL;
+
+  st_history_append (history, &first);
+  st_history_append (history, &second);
+  g_assert_true (st_history_write_csv (history, path, NULL));
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==,
+                   "epoch,train_cost,test_cost,test_accuracy\n"
+                   "1,0.5,,\n"
+                   "2,0.1,0.25,0.875\n");
+  test_files_remove_dir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/engine/trainer/split-and-epochs", test_split_and_epochs);
+  g_test_add_func ("/engine/trainer/partial-batch", test_partial_batch);
+  g_test_add_func ("/engine/trainer/deterministic", test_deterministic);
+  g_test_add_func ("/engine/trainer/divergence-reported", test_divergence_reported);
+  g_test_add_func ("/engine/trainer/invalid-settings", test_invalid_settings);
+  g_test_add_func ("/engine/trainer/dataset-must-fit", test_dataset_must_fit);
+  g_test_add_func ("/engine/trainer/history-csv", test_history_csv);
+
+  return g_test_run ();
+}
