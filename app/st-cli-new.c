@@ -1,0 +1,297 @@
+/* st-cli-new.c: "sparse-trainer-cli new", creating a network
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "st-cli.h"
+
+typedef struct
+{
+  char *layers;
+  double density;
+  char *activation;
+  char *output;
+  gboolean no_bias;
+  char *format;
+  gint64 seed;
+  char *weights;
+  char *out;
+} NewOptions;
+
+static void
+new_options_clear (NewOptions *options)
+{
+  g_free (options->layers);
+  g_free (options->activation);
+  g_free (options->output);
+  g_free (options->format);
+  g_free (options->weights);
+  g_free (options->out);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NewOptions, new_options_clear)
+
+/* Parse "64,32,10" into widths; at least two. */
+static GArray *
+parse_widths (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  g_autoptr(GArray) widths = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint k = 0; parts[k] != NULL; k++)
+    {
+      guint64 width;
+      guint value;
+
+      if (!st_parse_uint64 (g_strstrip (parts[k]), &width) || width == 0 ||
+          width > ST_LAYER_MAX_DIMENSION)
+        {
+          st_cli_usage_error (_("The layer width “%s” in --layers is not a whole number "
+                                "from 1 to %u."), parts[k], ST_LAYER_MAX_DIMENSION);
+          return NULL;
+        }
+      value = (guint) width;
+      g_array_append_val (widths, value);
+    }
+
+  if (widths->len < 2)
+    {
+      st_cli_usage_error ("%s", _("--layers needs at least two widths, the inputs and the "
+                                  "outputs, such as 64,10."));
+      return NULL;
+    }
+
+  return g_steal_pointer (&widths);
+}
+
+/* Build every layer from a Matrix Market file. */
+static StNetwork *
+network_from_files (const NewOptions *options,
+                    StLoss            loss,
+                    StLayout          layout,
+                    gsl_rng          *rng)
+{
+  g_auto(GStrv) paths = g_strsplit (options->weights, ",", -1);
+  g_autoptr(StNetwork) network = st_network_new (loss);
+  g_autoptr(GError) error = NULL;
+
+  for (guint k = 0; paths[k] != NULL; k++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (paths[k]);
+      g_autoptr(StMtx) mtx = st_mtx_read (file, NULL, &error);
+      StLayer *layer;
+
+      if (mtx == NULL)
+        {
+          st_cli_fail (_("cannot read the weights"), error);
+          return NULL;
+        }
+
+      for (guint w = 0; w < mtx->warnings->len; w++)
+        g_printerr (_("%s: warning: %s\n"), g_get_prgname (),
+                    (const char *) g_ptr_array_index (mtx->warnings, w));
+
+      layer = st_mtx_to_layer (mtx, layout, &error);
+      if (layer == NULL || !st_network_append_layer (network, layer, &error))
+        {
+          g_autofree char *context = g_strdup_printf (_("cannot use “%s” as layer %u"),
+                                                      paths[k], k + 1);
+
+          st_cli_fail (context, error);
+          return NULL;
+        }
+
+      /* A pattern file has positions only: initialise its weights. */
+      if (!mtx->has_values)
+        st_pattern_init_weights (layer, rng);
+    }
+
+  return g_steal_pointer (&network);
+}
+
+static StNetwork *
+network_from_widths (GArray   *widths,
+                     double    density,
+                     StLoss    loss,
+                     StLayout  layout,
+                     gsl_rng  *rng)
+{
+  g_autoptr(StNetwork) network = st_network_new (loss);
+  g_autoptr(GError) error = NULL;
+
+  for (guint k = 1; k < widths->len; k++)
+    {
+      StLayer *layer = st_pattern_new_random (g_array_index (widths, guint, k),
+                                              g_array_index (widths, guint, k - 1),
+                                              density, layout, rng, &error);
+
+      if (layer == NULL)
+        {
+          st_cli_fail (_("cannot create the network"), error);
+          return NULL;
+        }
+      st_pattern_init_weights (layer, rng);
+      st_network_append_layer (network, layer, NULL);
+    }
+
+  return g_steal_pointer (&network);
+}
+
+/* Give the layers their activations and biases, and check the shape
+ * against --layers when both were given. */
+static gboolean
+finish_network (StNetwork        *network,
+                const NewOptions *options,
+                StActivation      hidden,
+                StActivation      output,
+                GArray           *widths)
+{
+  guint n_layers = st_network_get_n_layers (network);
+  g_autoptr(GError) error = NULL;
+
+  if (widths != NULL && widths->len != n_layers + 1)
+    {
+      st_cli_usage_error (_("--layers lists %u widths, so %u layers, but --weights gives %u "
+                            "files."), widths->len, widths->len - 1, n_layers);
+      return FALSE;
+    }
+
+  for (guint l = 0; l < n_layers; l++)
+    {
+      StLayer *layer = st_network_get_layer (network, l);
+
+      if (widths != NULL && (st_layer_get_cols (layer) != g_array_index (widths, guint, l) ||
+                             st_layer_get_rows (layer) != g_array_index (widths, guint, l + 1)))
+        {
+          st_cli_usage_error (_("Layer %u from --weights is %u × %u (outputs × inputs), but "
+                                "--layers asks for %u × %u."), l + 1,
+                              st_layer_get_rows (layer), st_layer_get_cols (layer),
+                              g_array_index (widths, guint, l + 1),
+                              g_array_index (widths, guint, l));
+          return FALSE;
+        }
+
+      st_layer_set_activation (layer, l + 1 == n_layers ? output : hidden);
+      st_layer_set_has_bias (layer, !options->no_bias, NULL);
+    }
+
+  if (!st_network_validate (network, &error))
+    {
+      st_cli_fail (_("the network is not valid"), error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+print_summary (const StNetwork *network,
+               const char      *path)
+{
+  g_autoptr(GString) shape = g_string_new (NULL);
+  char density[ST_DOUBLE_BUFFER_SIZE];
+  double positions = 0.0;
+
+  g_string_append_printf (shape, "%u", st_network_get_n_inputs (network));
+  for (guint l = 0; l < st_network_get_n_layers (network); l++)
+    {
+      StLayer *layer = st_network_get_layer (network, l);
+
+      g_string_append_printf (shape, "-%u", st_layer_get_rows (layer));
+      positions += (double) st_layer_get_rows (layer) * st_layer_get_cols (layer);
+    }
+
+  g_print (_("Created %s: layers %s, %" G_GSIZE_FORMAT " stored weights (density %s), "
+             "loss %s\n"),
+           path, shape->str, st_network_get_nnz (network),
+           st_cli_number ((double) st_network_get_nnz (network) / positions, "%.4g", density),
+           st_loss_to_string (st_network_get_loss (network)));
+}
+
+int
+st_cli_new (int    argc,
+            char **argv)
+{
+  g_auto(NewOptions) options = { .density = 0.1, .seed = 1 };
+  GOptionEntry entries[] = {
+    { "layers", 0, 0, G_OPTION_ARG_STRING, &options.layers,
+      N_("Widths from input to output, such as 64,32,10"), N_("N,N,…") },
+    { "density", 0, 0, G_OPTION_ARG_DOUBLE, &options.density,
+      N_("Fraction of weights stored in each layer, in (0, 1] (default 0.1)"), N_("D") },
+    { "activation", 0, 0, G_OPTION_ARG_STRING, &options.activation,
+      N_("Hidden-layer activation: identity, tanh, logistic or relu (default tanh)"), N_("NAME") },
+    { "output", 0, 0, G_OPTION_ARG_STRING, &options.output,
+      N_("Output: identity with half mean squared error, or softmax with cross-entropy "
+         "(default identity)"), N_("NAME") },
+    { "no-bias", 0, 0, G_OPTION_ARG_NONE, &options.no_bias,
+      N_("Give the layers no bias"), NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &options.format,
+      N_("Storage of the weights: csr, csc or coo (default csr)"), N_("FORMAT") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &options.seed,
+      N_("Seed of the random pattern and initial weights (default 1)"), N_("N") },
+    { "weights", 0, 0, G_OPTION_ARG_FILENAME, &options.weights,
+      N_("Take each layer's pattern and values from Matrix Market files instead"),
+      N_("W1.mtx[,W2.mtx…]") },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &options.out,
+      N_("The model file to write (required)"), N_("MODEL") },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GArray) widths = NULL;
+  g_autoptr(StNetwork) network = NULL;
+  g_autoptr(gsl_rng) rng = NULL;
+  g_autoptr(GError) error = NULL;
+  StActivation hidden = ST_ACTIVATION_TANH;
+  StActivation output = ST_ACTIVATION_IDENTITY;
+  StLayout layout = ST_LAYOUT_CSR;
+
+  context = st_cli_option_context_new (NULL, _("Creates a sparse network and saves it as a "
+                                               "model file."), entries);
+  if (!st_cli_parse (context, &argc, &argv, 0))
+    return ST_CLI_EXIT_USAGE;
+
+  if (options.out == NULL)
+    return st_cli_usage_error ("%s", _("--out is required: give the model file to write."));
+  if (options.layers == NULL && options.weights == NULL)
+    return st_cli_usage_error ("%s", _("Give --layers with --density, or --weights."));
+  if (options.activation != NULL &&
+      (!st_activation_from_string (options.activation, &hidden) ||
+       hidden == ST_ACTIVATION_SOFTMAX))
+    return st_cli_usage_error (_("Unknown hidden activation “%s”: use identity, tanh, logistic "
+                                 "or relu."), options.activation);
+  if (options.output != NULL &&
+      (!st_activation_from_string (options.output, &output) ||
+       (output != ST_ACTIVATION_IDENTITY && output != ST_ACTIVATION_SOFTMAX)))
+    return st_cli_usage_error (_("Unknown output “%s”: use identity or softmax."), options.output);
+  if (!st_cli_parse_layout (options.format, &layout))
+    return ST_CLI_EXIT_USAGE;
+  if (options.layers != NULL && (widths = parse_widths (options.layers)) == NULL)
+    return ST_CLI_EXIT_USAGE;
+
+  rng = st_random_new ((guint64) options.seed);
+  network = options.weights != NULL
+    ? network_from_files (&options, output == ST_ACTIVATION_SOFTMAX
+                                      ? ST_LOSS_SOFTMAX_CROSS_ENTROPY : ST_LOSS_HALF_MSE,
+                          layout, rng)
+    : network_from_widths (widths, options.density,
+                           output == ST_ACTIVATION_SOFTMAX
+                             ? ST_LOSS_SOFTMAX_CROSS_ENTROPY : ST_LOSS_HALF_MSE,
+                           layout, rng);
+  if (network == NULL)
+    return ST_CLI_EXIT_FAILURE;
+
+  if (!finish_network (network, &options, hidden, output, options.weights ? widths : NULL))
+    return ST_CLI_EXIT_USAGE;
+
+  if (!st_model_save (network, options.out, &error))
+    return st_cli_fail (_("cannot save the model"), error);
+
+  print_summary (network, options.out);
+  return 0;
+}

@@ -1,0 +1,244 @@
+/* st-cli.c: sparse-trainer-cli, the engine for scripts and large runs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "st-cli.h"
+
+typedef struct
+{
+  const char *name;
+  StCliCommand run;
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "new", st_cli_new, N_("Create a random sparse network, or one from Matrix Market files") },
+  { "train", st_cli_train, N_("Train a model on a data set and save it") },
+  { "grad", st_cli_grad, N_("Write the gradient of the whole data set as Matrix Market files") },
+  { "export", st_cli_export, N_("Write the weights and biases as Matrix Market files") },
+};
+
+static void
+print_commands (FILE *stream)
+{
+  fprintf (stream, _("Usage: %s COMMAND [OPTION…]\n\n"), g_get_prgname ());
+  fprintf (stream, "%s\n", _("Commands:"));
+  for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
+    fprintf (stream, "  %-8s %s\n", commands[k].name, _(commands[k].summary));
+  fprintf (stream, "\n%s\n", _("Run “sparse-trainer-cli COMMAND --help” for the options of a command."));
+}
+
+/**
+ * st_cli_option_context_new:
+ * @parameters: the positional parameters, for the usage line
+ * @summary: what the command does
+ * @entries: the options
+ *
+ * Returns: (transfer full): an option context that translates its help
+ */
+GOptionContext *
+st_cli_option_context_new (const char   *parameters,
+                           const char   *summary,
+                           GOptionEntry *entries)
+{
+  GOptionContext *context = g_option_context_new (parameters);
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  return context;
+}
+
+/* Parse options, leaving @n_positional arguments after the command name.
+ * Prints a message and returns FALSE on a usage error. */
+gboolean
+st_cli_parse (GOptionContext   *context,
+              int              *argc,
+              char           ***argv,
+              int               n_positional)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      st_cli_usage_error ("%s", error->message);
+      return FALSE;
+    }
+
+  if (*argc - 1 != n_positional)
+    {
+      if (*argc - 1 < n_positional)
+        st_cli_usage_error ("%s", _("The model file is missing."));
+      else
+        st_cli_usage_error (_("Unexpected argument “%s”."), (*argv)[1 + n_positional]);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Print "CONTEXT: MESSAGE" on stderr; returns the failure status. */
+int
+st_cli_fail (const char   *context,
+             const GError *error)
+{
+  g_printerr ("%s: %s: %s\n", g_get_prgname (), context, error->message);
+  return ST_CLI_EXIT_FAILURE;
+}
+
+int
+st_cli_usage_error (const char *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("%s: %s\n", g_get_prgname (), message);
+  g_printerr (_("Run “%s --help” for usage.\n"), g_get_prgname ());
+  return ST_CLI_EXIT_USAGE;
+}
+
+/**
+ * st_cli_number:
+ * @value: a number
+ * @format: a printf conversion for one double, such as "%.6g"
+ * @buffer: (out caller-allocates): %ST_DOUBLE_BUFFER_SIZE bytes
+ *
+ * Formats with '.' as the decimal point in every locale, so scripts can
+ * parse the output whatever LANG is.
+ *
+ * Returns: (transfer none): @buffer
+ */
+const char *
+st_cli_number (double      value,
+               const char *format,
+               char       *buffer)
+{
+  return g_ascii_formatd (buffer, ST_DOUBLE_BUFFER_SIZE, format, value);
+}
+
+/* Returns: (transfer full) (nullable): the model, or NULL after printing
+ * why it could not be read. */
+StNetwork *
+st_cli_load_model (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GError) error = NULL;
+  StNetwork *network = st_model_load (file, NULL, &error);
+
+  if (network == NULL)
+    {
+      g_autofree char *context = g_strdup_printf (_("cannot read the model “%s”"), path);
+
+      st_cli_fail (context, error);
+    }
+
+  return network;
+}
+
+/* Returns: (transfer full) (nullable): the data set, or NULL after
+ * printing why it does not fit the network. */
+StDataset *
+st_cli_load_data (const char      *path,
+                  const StNetwork *network)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GError) error = NULL;
+  StDataset *dataset;
+
+  dataset = st_dataset_load_csv (file, st_network_get_n_inputs (network),
+                                 st_network_get_n_outputs (network), NULL, &error);
+  if (dataset == NULL)
+    {
+      g_autofree char *context = g_strdup_printf (_("cannot read the data set “%s”"), path);
+
+      st_cli_fail (context, error);
+    }
+
+  return dataset;
+}
+
+gboolean
+st_cli_parse_layout (const char *text,
+                     StLayout   *layout)
+{
+  if (text == NULL)
+    return TRUE;
+
+  if (st_layout_from_string (text, layout))
+    return TRUE;
+
+  st_cli_usage_error (_("Unknown storage format “%s”: use csr, csc or coo."), text);
+  return FALSE;
+}
+
+/* Create @path and its parents; prints why on failure. */
+gboolean
+st_cli_make_dir (const char *path)
+{
+  if (g_mkdir_with_parents (path, 0777) == 0)
+    return TRUE;
+
+  g_printerr (_("%s: cannot create the folder “%s”: %s\n"),
+              g_get_prgname (), path, g_strerror (errno));
+  return FALSE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_set_prgname ("sparse-trainer-cli");
+  st_engine_init ();
+
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      strcmp (argv[1], "help") == 0)
+    {
+      print_commands (argc < 2 ? stderr : stdout);
+      return argc < 2 ? ST_CLI_EXIT_USAGE : 0;
+    }
+
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      g_print ("sparse-trainer-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
+    {
+      if (strcmp (argv[1], commands[k].name) == 0)
+        {
+          g_autofree char *name = g_strdup_printf ("sparse-trainer-cli %s", commands[k].name);
+
+          /* Help and messages then name the command, as in "sparse-trainer-cli train: …". */
+          g_set_prgname (name);
+          return commands[k].run (argc - 1, argv + 1);
+        }
+    }
+
+  st_cli_usage_error (_("Unknown command “%s”."), argv[1]);
+  print_commands (stderr);
+  return ST_CLI_EXIT_USAGE;
+}
