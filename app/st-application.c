@@ -1,0 +1,173 @@
+/* st-application.c: the application object
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each window shows one model.  Activating the application presents the
+ * newest window or opens one on the worked example.  Files given on the
+ * command line open together in a new window, each by its extension:
+ * .mtx files are imported as patterns, .csv files opened as data sets,
+ * anything else opened as a model.
+ */
+
+#define G_LOG_DOMAIN "st-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "st-application.h"
+#include "st-window.h"
+
+struct _StApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (StApplication, st_application, ADW_TYPE_APPLICATION)
+
+static void
+st_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = GTK_WINDOW (st_window_new (GTK_APPLICATION (application)));
+
+  gtk_window_present (window);
+}
+
+/* Opens all files given together in one new window, in order, so that
+ * "sparse-trainer model.stmodel data.csv" shows a model with its data. */
+static void
+st_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  StWindow *window = st_window_new (GTK_APPLICATION (application));
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *name = g_file_get_basename (files[i]);
+
+      if (g_str_has_suffix (name, ".mtx") || g_str_has_suffix (name, ".mtx.gz"))
+        st_window_import_pattern (window, files[i]);
+      else if (g_str_has_suffix (name, ".csv") || g_str_has_suffix (name, ".csv.gz"))
+        st_window_open_dataset (window, files[i]);
+      else
+        st_window_open_model (window, files[i]);
+    }
+}
+
+static void
+st_application_about (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "The Sparse Trainer developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (application),
+                        "application-name", _("Sparse Trainer"),
+                        "application-icon", APPLICATION_ID,
+                        "developer-name", _("The Sparse Trainer developers"),
+                        "developers", developers,
+                        "version", PACKAGE_VERSION,
+                        "website", "https://sparsetrainer.github.io/",
+                        "comments", _("Train neural networks whose weight matrices have a fixed "
+                                      "sparse pattern, and watch the weights and the cost change "
+                                      "step by step."),
+                        "copyright", "© 2026 The Sparse Trainer developers",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: Replace "translator-credits" with your names, one name per line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+/* Closes every window in turn; each one asks about unsaved changes and
+ * the application ends when the last one is gone. */
+static void
+st_application_quit (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
+
+  for (GList *l = windows; l != NULL; )
+    {
+      GtkWindow *window = l->data;
+
+      /* Closing may remove the window from the list. */
+      l = l->next;
+      gtk_window_close (window);
+    }
+}
+
+static const GActionEntry app_entries[] = {
+  { "about", st_application_about },
+  { "quit", st_application_quit },
+};
+
+static void
+st_application_set_accels (GtkApplication *application)
+{
+  static const struct {
+    const char *action;
+    const char *accels[2];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.save", { "<Control>s", NULL } },
+    { "win.save-as", { "<Control><Shift>s", NULL } },
+    { "win.import-pattern", { "<Control>i", NULL } },
+    { "win.export-pattern", { "<Control>e", NULL } },
+    { "win.open-dataset", { "<Control><Shift>o", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (application, accels[i].action, accels[i].accels);
+}
+
+static void
+st_application_startup (GApplication *application)
+{
+  G_APPLICATION_CLASS (st_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_entries,
+                                   G_N_ELEMENTS (app_entries), application);
+  st_application_set_accels (GTK_APPLICATION (application));
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+}
+
+static void
+st_application_class_init (StApplicationClass *klass)
+{
+  GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+
+  application_class->activate = st_application_activate;
+  application_class->open = st_application_open;
+  application_class->startup = st_application_startup;
+}
+
+static void
+st_application_init (StApplication *self)
+{
+}
+
+StApplication *
+st_application_new (const char        *application_id,
+                    GApplicationFlags  flags)
+{
+  return g_object_new (ST_TYPE_APPLICATION,
+                       "application-id", application_id,
+                       "flags", flags,
+                       "resource-base-path", RESOURCE_PREFIX,
+                       NULL);
+}

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Runs a command on its own Xvfb display and D-Bus session bus, with a
+# temporary HOME and XDG folders, and stops the X server afterwards.
+# Each run picks a free display with -displayfd, so tests may run in
+# parallel.  Exits with the command's status.
+#
+# Usage: run-with-display.sh COMMAND [ARGS...]
+
+set -u
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/sparse-trainer-ui.XXXXXX") || exit 1
+xvfb_pid=
+
+cleanup () {
+  if [ -n "$xvfb_pid" ]; then
+    kill "$xvfb_pid" 2>/dev/null
+    wait "$xvfb_pid" 2>/dev/null
+  fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Xvfb writes the display number to fd 3 once it accepts connections.
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp \
+  3>"$scratch/display" 2>"$scratch/xvfb.log" &
+xvfb_pid=$!
+
+tries=0
+while [ ! -s "$scratch/display" ]; do
+  tries=$((tries + 1))
+  if [ "$tries" -gt 200 ] || ! kill -0 "$xvfb_pid" 2>/dev/null; then
+    echo "run-with-display.sh: Xvfb did not start within 20 s:" >&2
+    cat "$scratch/xvfb.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+
+DISPLAY=":$(head -n 1 "$scratch/display")"
+HOME="$scratch/home"
+XDG_RUNTIME_DIR="$scratch/runtime"
+XDG_CONFIG_HOME="$HOME/.config"
+XDG_DATA_HOME="$HOME/.local/share"
+XDG_CACHE_HOME="$HOME/.cache"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+GDK_BACKEND=x11
+export DISPLAY HOME XDG_RUNTIME_DIR XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME GDK_BACKEND
+unset WAYLAND_DISPLAY
+
+# A private session bus keeps GApplication from autolaunching one that
+# would outlive the test.
+dbus-run-session -- "$@"

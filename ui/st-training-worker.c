@@ -1,0 +1,477 @@
+/* st-training-worker.c: a thread that runs a trainer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The worker thread owns the trainer and never calls GTK.  The main
+ * thread sends it commands (run, pause, one step, learning rate, speed,
+ * quit) through fields guarded by `mutex` and a condition variable.
+ *
+ * Results travel the other way as snapshots.  Under `mutex`, the thread
+ * publishes the newest snapshot and the costs of the steps since the last
+ * publication.  It does so at most once per frame interval, and whenever
+ * it stops.  It then schedules a single idle on the main context unless
+ * one is pending.  The idle takes whatever is newest, so the window sees at most one update
+ * per publication and never queues up stale ones, however fast training
+ * runs.
+ *
+ * `trainer_mutex` is held for each step, so the main thread may read the
+ * live model between steps with st_training_worker_lock_trainer().  Lock
+ * order: trainer_mutex before mutex, never the other way.
+ */
+
+#define G_LOG_DOMAIN "st-training-worker"
+
+#include "config.h"
+
+#include "st-training-worker.h"
+
+/* Shortest time between two publications, in microseconds: one frame
+ * at 60 Hz. */
+#define PUBLISH_INTERVAL_USEC (G_USEC_PER_SEC / 60)
+
+struct _StTrainingWorker
+{
+  GObject parent_instance;
+
+  GThread *thread;
+
+  /* Held by the worker for every step. */
+  GMutex trainer_mutex;
+  StTrainer *trainer;
+
+  /* Everything below is guarded by mutex. */
+  GMutex mutex;
+  GCond cond;
+
+  /* Commands from the main thread. */
+  guint pending_steps;
+  double learning_rate;
+  guint steps_per_second;     /* 0 for no limit */
+  guint running : 1;
+  guint learning_rate_changed : 1;
+  guint quit : 1;
+
+  /* Results for the main thread. */
+  StSnapshot *published;
+  GArray *published_costs;    /* double */
+  GError *published_error;
+  guint published_busy : 1;
+  guint idle_id;
+};
+
+G_DEFINE_FINAL_TYPE (StTrainingWorker, st_training_worker, G_TYPE_OBJECT)
+
+enum {
+  UPDATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* State private to the worker thread. */
+typedef struct
+{
+  GArray *costs;              /* double, since the last publication */
+  GError *error;
+  gint64 last_publish;
+  gint64 next_step;           /* monotonic time of the next paced step */
+  gboolean dirty;             /* steps taken since the last publication */
+} WorkerState;
+
+/* Runs on the main thread. */
+static gboolean
+st_training_worker_deliver (gpointer data)
+{
+  StTrainingWorker *self = data;
+  g_autoptr(StSnapshot) snapshot = NULL;
+  g_autoptr(GArray) costs = NULL;
+  g_autoptr(GError) error = NULL;
+  StTrainingUpdate update;
+  gboolean busy;
+
+  g_mutex_lock (&self->mutex);
+  self->idle_id = 0;
+  snapshot = g_steal_pointer (&self->published);
+  costs = g_steal_pointer (&self->published_costs);
+  error = g_steal_pointer (&self->published_error);
+  busy = self->published_busy;
+  g_mutex_unlock (&self->mutex);
+
+  if (snapshot == NULL)
+    return G_SOURCE_REMOVE;
+
+  update = (StTrainingUpdate) {
+    .snapshot = snapshot,
+    .costs = costs != NULL ? (const double *) (gconstpointer) costs->data : NULL,
+    .n_costs = costs != NULL ? costs->len : 0,
+    .error = error,
+    .busy = busy,
+  };
+  g_signal_emit (self, signals[UPDATE], 0, &update);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs on the worker thread, without either lock held. */
+static void
+st_training_worker_publish (StTrainingWorker *self,
+                            WorkerState      *state)
+{
+  StSnapshot *snapshot;
+
+  g_mutex_lock (&self->trainer_mutex);
+  snapshot = st_trainer_create_snapshot (self->trainer);
+  g_mutex_unlock (&self->trainer_mutex);
+
+  g_mutex_lock (&self->mutex);
+
+  g_clear_pointer (&self->published, st_snapshot_unref);
+  self->published = snapshot;
+
+  if (self->published_costs == NULL)
+    self->published_costs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_array_append_vals (self->published_costs, state->costs->data, state->costs->len);
+  g_array_set_size (state->costs, 0);
+
+  if (state->error != NULL)
+    {
+      g_clear_error (&self->published_error);
+      self->published_error = g_steal_pointer (&state->error);
+    }
+
+  self->published_busy = self->running || self->pending_steps > 0;
+
+  if (self->idle_id == 0)
+    self->idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, st_training_worker_deliver, self, NULL);
+
+  g_mutex_unlock (&self->mutex);
+
+  state->dirty = FALSE;
+  state->last_publish = g_get_monotonic_time ();
+}
+
+/* Blocks until there is a step to take.  Publishes what is unpublished
+ * before sleeping, so a paused worker always shows its last step.
+ * Returns: %FALSE when the worker must quit. */
+static gboolean
+st_training_worker_wait_for_step (StTrainingWorker *self,
+                                  WorkerState      *state)
+{
+  g_mutex_lock (&self->mutex);
+
+  for (;;)
+    {
+      gint64 now;
+
+      if (self->quit)
+        {
+          g_mutex_unlock (&self->mutex);
+          return FALSE;
+        }
+
+      if (self->pending_steps > 0)
+        {
+          self->pending_steps--;
+          break;
+        }
+
+      now = g_get_monotonic_time ();
+      if (self->running && (self->steps_per_second == 0 || now >= state->next_step))
+        break;
+
+      if (state->dirty)
+        {
+          g_mutex_unlock (&self->mutex);
+          st_training_worker_publish (self, state);
+          g_mutex_lock (&self->mutex);
+          continue;
+        }
+
+      if (self->running)
+        g_cond_wait_until (&self->cond, &self->mutex, state->next_step);
+      else
+        g_cond_wait (&self->cond, &self->mutex);
+    }
+
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+}
+
+static void
+st_training_worker_take_step (StTrainingWorker *self,
+                              WorkerState      *state)
+{
+  g_autoptr(GError) error = NULL;
+  double learning_rate = 0.0;
+  gboolean learning_rate_changed;
+  guint steps_per_second;
+  double cost = 0.0;
+  gboolean ok;
+  gint64 now;
+
+  g_mutex_lock (&self->mutex);
+  learning_rate_changed = self->learning_rate_changed;
+  learning_rate = self->learning_rate;
+  self->learning_rate_changed = FALSE;
+  steps_per_second = self->steps_per_second;
+  g_mutex_unlock (&self->mutex);
+
+  g_mutex_lock (&self->trainer_mutex);
+  if (learning_rate_changed)
+    st_trainer_set_learning_rate (self->trainer, learning_rate);
+  ok = st_trainer_step (self->trainer, &cost, &error);
+  g_mutex_unlock (&self->trainer_mutex);
+
+  now = g_get_monotonic_time ();
+  if (steps_per_second > 0)
+    {
+      gint64 interval = G_USEC_PER_SEC / steps_per_second;
+
+      /* Keep a steady pace, but after a pause start counting from now
+       * instead of catching up on the missed steps in a burst. */
+      state->next_step = MAX (state->next_step, now - interval) + interval;
+    }
+
+  if (!ok)
+    {
+      /* The engine leaves the weights as they were before a failed step;
+       * stop and tell the window why. */
+      g_message ("Training stopped: %s", error->message);
+      g_mutex_lock (&self->mutex);
+      self->running = FALSE;
+      self->pending_steps = 0;
+      g_mutex_unlock (&self->mutex);
+      state->error = g_steal_pointer (&error);
+      st_training_worker_publish (self, state);
+      return;
+    }
+
+  g_array_append_val (state->costs, cost);
+  state->dirty = TRUE;
+
+  if (now - state->last_publish >= PUBLISH_INTERVAL_USEC)
+    st_training_worker_publish (self, state);
+}
+
+static gpointer
+st_training_worker_thread (gpointer data)
+{
+  StTrainingWorker *self = data;
+  WorkerState state = { 0 };
+
+  state.costs = g_array_new (FALSE, FALSE, sizeof (double));
+  state.next_step = g_get_monotonic_time ();
+
+  while (st_training_worker_wait_for_step (self, &state))
+    st_training_worker_take_step (self, &state);
+
+  g_array_unref (state.costs);
+  g_clear_error (&state.error);
+
+  return NULL;
+}
+
+/**
+ * st_training_worker_new:
+ * @trainer: (transfer full): the trainer; from now on only the worker
+ *   thread uses it, except between st_training_worker_lock_trainer()
+ *   and st_training_worker_unlock_trainer()
+ *
+ * Starts the thread, paused.
+ *
+ * Returns: (transfer full): a new worker
+ */
+StTrainingWorker *
+st_training_worker_new (StTrainer *trainer)
+{
+  StTrainingWorker *self;
+
+  g_return_val_if_fail (trainer != NULL, NULL);
+
+  self = g_object_new (ST_TYPE_TRAINING_WORKER, NULL);
+  self->trainer = trainer;
+  self->learning_rate = st_trainer_get_learning_rate (trainer);
+  self->thread = g_thread_new ("st-training", st_training_worker_thread, self);
+
+  return self;
+}
+
+/* Starts or pauses training.  A step in progress completes. */
+void
+st_training_worker_set_running (StTrainingWorker *self,
+                                gboolean          running)
+{
+  g_return_if_fail (ST_IS_TRAINING_WORKER (self));
+
+  g_mutex_lock (&self->mutex);
+  self->running = !!running;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+gboolean
+st_training_worker_get_running (StTrainingWorker *self)
+{
+  gboolean running;
+
+  g_return_val_if_fail (ST_IS_TRAINING_WORKER (self), FALSE);
+
+  g_mutex_lock (&self->mutex);
+  running = self->running;
+  g_mutex_unlock (&self->mutex);
+
+  return running;
+}
+
+/* Queues exactly one step; the worker publishes its result on its own. */
+void
+st_training_worker_request_step (StTrainingWorker *self)
+{
+  g_return_if_fail (ST_IS_TRAINING_WORKER (self));
+
+  g_mutex_lock (&self->mutex);
+  self->pending_steps++;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+/* Takes effect at the next step, also while running. */
+void
+st_training_worker_set_learning_rate (StTrainingWorker *self,
+                                      double            learning_rate)
+{
+  g_return_if_fail (ST_IS_TRAINING_WORKER (self));
+  g_return_if_fail (learning_rate > 0.0);
+
+  g_mutex_lock (&self->mutex);
+  self->learning_rate = learning_rate;
+  self->learning_rate_changed = TRUE;
+  g_mutex_unlock (&self->mutex);
+}
+
+/* Limits the pace of a running worker; 0 removes the limit. */
+void
+st_training_worker_set_steps_per_second (StTrainingWorker *self,
+                                         guint             steps_per_second)
+{
+  g_return_if_fail (ST_IS_TRAINING_WORKER (self));
+
+  g_mutex_lock (&self->mutex);
+  self->steps_per_second = steps_per_second;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * st_training_worker_lock_trainer:
+ * @self: a worker
+ *
+ * Waits for the step in progress, if any, and keeps the worker from
+ * starting another until st_training_worker_unlock_trainer().  Keep the
+ * lock short: it stalls training.
+ *
+ * Returns: (transfer none): the trainer, or %NULL after shutdown
+ */
+StTrainer *
+st_training_worker_lock_trainer (StTrainingWorker *self)
+{
+  g_return_val_if_fail (ST_IS_TRAINING_WORKER (self), NULL);
+
+  g_mutex_lock (&self->trainer_mutex);
+  return self->trainer;
+}
+
+void
+st_training_worker_unlock_trainer (StTrainingWorker *self)
+{
+  g_return_if_fail (ST_IS_TRAINING_WORKER (self));
+
+  g_mutex_unlock (&self->trainer_mutex);
+}
+
+/**
+ * st_training_worker_shutdown:
+ * @self: a worker
+ *
+ * Stops the thread after its current step, joins it and drops any
+ * pending update, so no "update" is emitted afterwards.  Frees the
+ * trainer.  Safe to call more than once.
+ */
+void
+st_training_worker_shutdown (StTrainingWorker *self)
+{
+  g_return_if_fail (ST_IS_TRAINING_WORKER (self));
+
+  if (self->thread == NULL)
+    return;
+
+  g_mutex_lock (&self->mutex);
+  self->quit = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  g_thread_join (g_steal_pointer (&self->thread));
+
+  /* The thread is gone, so no new idle can be added after this. */
+  g_mutex_lock (&self->mutex);
+  g_clear_handle_id (&self->idle_id, g_source_remove);
+  g_clear_pointer (&self->published, st_snapshot_unref);
+  g_clear_pointer (&self->published_costs, g_array_unref);
+  g_clear_error (&self->published_error);
+  g_mutex_unlock (&self->mutex);
+
+  g_mutex_lock (&self->trainer_mutex);
+  g_clear_pointer (&self->trainer, st_trainer_free);
+  g_mutex_unlock (&self->trainer_mutex);
+}
+
+static void
+st_training_worker_dispose (GObject *object)
+{
+  st_training_worker_shutdown (ST_TRAINING_WORKER (object));
+
+  G_OBJECT_CLASS (st_training_worker_parent_class)->dispose (object);
+}
+
+static void
+st_training_worker_finalize (GObject *object)
+{
+  StTrainingWorker *self = ST_TRAINING_WORKER (object);
+
+  g_mutex_clear (&self->trainer_mutex);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (st_training_worker_parent_class)->finalize (object);
+}
+
+static void
+st_training_worker_class_init (StTrainingWorkerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = st_training_worker_dispose;
+  object_class->finalize = st_training_worker_finalize;
+
+  /**
+   * StTrainingWorker::update:
+   * @self: the worker
+   * @update: (type gpointer): a #StTrainingUpdate, valid during the emission
+   *
+   * Emitted on the main thread with the newest training state.
+   */
+  signals[UPDATE] =
+    g_signal_new ("update",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+st_training_worker_init (StTrainingWorker *self)
+{
+  g_mutex_init (&self->trainer_mutex);
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+}

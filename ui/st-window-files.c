@@ -1,0 +1,629 @@
+/* st-window-files.c: opening and saving models, patterns and data sets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each operation reads or writes the whole file before it touches the
+ * window's state, so a file that fails to load leaves the model and data
+ * set as they were.  Failures show a dialog that names the file and
+ * gives the engine's message.
+ *
+ * NOTE: files are read and written on the main thread, so the window
+ * does not respond while a very large file loads or saves.
+ */
+
+#define G_LOG_DOMAIN "st-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "st-window-private.h"
+
+/* Shows an error dialog whose heading names the file and whose body
+ * gives the reason. */
+void
+_st_window_show_error (StWindow   *self,
+                       const char *heading,
+                       const char *body)
+{
+  GtkWidget *dialog;
+
+  g_message ("%s: %s", heading, body);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void st_window_show_file_error (StWindow     *self,
+                                       const GError *error,
+                                       const char   *heading_format,
+                                       ...) G_GNUC_PRINTF (3, 4);
+
+/* Shows @error under a heading that names the file. */
+static void
+st_window_show_file_error (StWindow     *self,
+                           const GError *error,
+                           const char   *heading_format,
+                           ...)
+{
+  g_autofree char *heading = NULL;
+  va_list args;
+
+  va_start (args, heading_format);
+  heading = g_strdup_vprintf (heading_format, args);
+  va_end (args);
+
+  _st_window_show_error (self, heading, error->message);
+}
+
+static void st_window_show_toast (StWindow   *self,
+                                  const char *format,
+                                  ...) G_GNUC_PRINTF (2, 3);
+
+static void
+st_window_show_toast (StWindow   *self,
+                      const char *format,
+                      ...)
+{
+  g_autofree char *title = NULL;
+  va_list args;
+
+  va_start (args, format);
+  title = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+/* The file's name without its extension, for the window title. */
+static char *
+file_get_stem (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  char *dot = strrchr (name, '.');
+
+  if (dot != NULL && dot != name)
+    *dot = '\0';
+
+  return g_steal_pointer (&name);
+}
+
+gboolean
+st_window_open_model (StWindow *self,
+                      GFile    *file)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GError) error = NULL;
+  StNetwork *network;
+
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  name = g_file_get_basename (file);
+  network = st_model_load (file, NULL, &error);
+  if (network == NULL)
+    {
+      /* Translators: %s is a file name. */
+      st_window_show_file_error (self, error, _("Could Not Open “%s”"), name);
+      return FALSE;
+    }
+
+  _st_window_set_model (self, network, file, NULL);
+  return TRUE;
+}
+
+static StLayer *
+st_window_read_pattern (StWindow  *self,
+                        GFile     *file,
+                        GError   **error)
+{
+  g_autoptr(StMtx) mtx = NULL;
+  StLayer *layer;
+
+  mtx = st_mtx_read (file, NULL, error);
+  if (mtx == NULL)
+    return NULL;
+
+  layer = st_mtx_to_layer (mtx, ST_LAYOUT_CSR, error);
+  if (layer == NULL)
+    return NULL;
+
+  /* A pattern file has positions but no values: draw initial weights
+   * from the configured seed, so an import is reproducible. */
+  if (!mtx->has_values)
+    {
+      g_autoptr(gsl_rng) rng = st_random_new (g_settings_get_uint64 (self->settings, "pattern-seed"));
+
+      st_pattern_init_weights (layer, rng);
+    }
+
+  return layer;
+}
+
+/* Explains why a rows x cols pattern cannot map the data set's inputs
+ * to its outputs. */
+static void
+st_window_show_pattern_mismatch (StWindow      *self,
+                                 GFile         *file,
+                                 const StLayer *layer)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  guint n_inputs = st_dataset_get_n_inputs (self->dataset);
+  guint n_outputs = st_dataset_is_classification (self->dataset)
+                    ? st_dataset_get_n_classes (self->dataset)
+                    : st_dataset_get_n_targets (self->dataset);
+
+  /* Translators: %s is a file name. */
+  heading = g_strdup_printf (_("“%s” Does Not Fit the Data Set"), name);
+
+  /* Translators: the numbers are sizes; rows are outputs and columns inputs. */
+  body = g_strdup_printf (_("The pattern has %u rows and %u columns, "
+                            "but the data set “%s” has %u outputs and %u inputs. "
+                            "Import a pattern with %u rows and %u columns, "
+                            "or open a data set that fits the pattern first."),
+                          st_layer_get_rows (layer), st_layer_get_cols (layer),
+                          self->dataset_name, n_outputs, n_inputs,
+                          n_outputs, n_inputs);
+
+  _st_window_show_error (self, heading, body);
+}
+
+gboolean
+st_window_import_pattern (StWindow *self,
+                          GFile    *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StNetwork) network = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *stem = NULL;
+  StLayer *layer;
+  gboolean classification;
+
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  name = g_file_get_basename (file);
+  layer = st_window_read_pattern (self, file, &error);
+  if (layer == NULL)
+    {
+      /* Translators: %s is a file name. */
+      st_window_show_file_error (self, error, _("Could Not Import “%s”"), name);
+      return FALSE;
+    }
+
+  /* Classes need a softmax output with cross-entropy; targets are fitted
+   * with a linear output and half the mean squared error. */
+  classification = st_dataset_is_classification (self->dataset);
+  st_layer_set_activation (layer, classification ? ST_ACTIVATION_SOFTMAX : ST_ACTIVATION_IDENTITY);
+  network = st_network_new (classification ? ST_LOSS_SOFTMAX_CROSS_ENTROPY : ST_LOSS_HALF_MSE);
+
+  if (!st_network_append_layer (network, layer, &error) || !st_network_validate (network, &error))
+    {
+      st_window_show_file_error (self, error, _("Could Not Import “%s”"), name);
+      return FALSE;
+    }
+
+  if (!_st_window_dataset_fits (self, network, NULL))
+    {
+      st_window_show_pattern_mismatch (self, file, st_network_get_layer (network, 0));
+      return FALSE;
+    }
+
+  stem = file_get_stem (file);
+  _st_window_set_model (self, g_steal_pointer (&network), NULL, stem);
+  return TRUE;
+}
+
+gboolean
+st_window_open_dataset (StWindow *self,
+                        GFile    *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StNetwork) network = NULL;
+  g_autoptr(StDataset) dataset = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  name = g_file_get_basename (file);
+  network = st_window_copy_network (self);
+  dataset = st_dataset_load_csv (file,
+                                 st_network_get_n_inputs (network),
+                                 st_network_get_n_outputs (network),
+                                 NULL, &error);
+  if (dataset == NULL)
+    {
+      /* Translators: %s is a file name. */
+      st_window_show_file_error (self, error, _("Could Not Open Data Set “%s”"), name);
+      return FALSE;
+    }
+
+  _st_window_set_running (self, FALSE);
+  _st_window_set_dataset (self, dataset, name);
+  return TRUE;
+}
+
+gboolean
+st_window_save_model (StWindow *self,
+                      GFile    *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StNetwork) network = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  name = g_file_get_basename (file);
+  network = st_window_copy_network (self);
+  if (path == NULL)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("Only local files can be saved"));
+
+  if (path == NULL || !st_model_save (network, path, &error))
+    {
+      /* Translators: %s is a file name. */
+      st_window_show_file_error (self, error, _("Could Not Save “%s”"), name);
+      return FALSE;
+    }
+
+  /* Once trained weights are saved, Reset leads away from the file. */
+  if (self->snapshot != NULL && st_snapshot_get_step (self->snapshot) > 0)
+    self->initial_saved = FALSE;
+
+  _st_window_set_file (self, file);
+  _st_window_set_modified (self, FALSE);
+  /* Translators: %s is a file name. */
+  st_window_show_toast (self, _("Saved “%s”"), name);
+  return TRUE;
+}
+
+gboolean
+st_window_export_pattern (StWindow *self,
+                          GFile    *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StNetwork) network = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree guint *rows = NULL;
+  g_autofree guint *cols = NULL;
+  g_autofree double *values = NULL;
+  StLayer *layer;
+  gsize nnz;
+
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  network = st_window_copy_network (self);
+  layer = st_network_get_layer (network, self->selected_layer);
+  nnz = st_layer_get_nnz (layer);
+  rows = g_new (guint, MAX (nnz, 1));
+  cols = g_new (guint, MAX (nnz, 1));
+  values = g_new (double, MAX (nnz, 1));
+  st_layer_copy_entries (layer, rows, cols, values, NULL);
+
+  if (path == NULL)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("Only local files can be saved"));
+
+  if (path == NULL ||
+      !st_mtx_write_coordinate (path, st_layer_get_rows (layer), st_layer_get_cols (layer),
+                                nnz, rows, cols, values, &error))
+    {
+      /* Translators: %s is a file name. */
+      st_window_show_file_error (self, error, _("Could Not Export “%s”"), name);
+      return FALSE;
+    }
+
+  /* Translators: %s is a file name. */
+  st_window_show_toast (self, _("Exported the layer to “%s”"), name);
+  return TRUE;
+}
+
+/* File choosers */
+
+typedef gboolean (*StWindowFileFunc) (StWindow *self,
+                                      GFile    *file);
+
+static void
+st_window_chooser_response (GtkNativeDialog *chooser,
+                            int              response,
+                            StWindow        *self)
+{
+  StWindowFileFunc func = g_object_get_data (G_OBJECT (chooser), "st-file-func");
+  StWindowContinueFunc after_save = g_object_get_data (G_OBJECT (chooser), "st-after-save");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (func (self, file) && after_save != NULL)
+        after_save (self);
+    }
+
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *pattern)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+add_all_files_filter (GtkFileChooser *chooser)
+{
+  add_filter (chooser, _("All Files"), "*");
+}
+
+/* Shows a native file chooser that calls @func with the chosen file.
+ * Returns: (transfer none): the chooser, alive until it responds. */
+static GtkFileChooserNative *
+st_window_choose_file (StWindow             *self,
+                       const char           *title,
+                       GtkFileChooserAction  action,
+                       const char           *accept_label,
+                       const char           *filter_name,
+                       const char           *filter_pattern,
+                       const char           *suggested_name,
+                       StWindowFileFunc      func)
+{
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, accept_label, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  add_filter (GTK_FILE_CHOOSER (chooser), filter_name, filter_pattern);
+  add_all_files_filter (GTK_FILE_CHOOSER (chooser));
+  if (suggested_name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
+
+  g_object_set_data (G_OBJECT (chooser), "st-file-func", func);
+  g_signal_connect (chooser, "response", G_CALLBACK (st_window_chooser_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+
+  return chooser;
+}
+
+static void
+st_window_choose_model_to_open (StWindow *self)
+{
+  st_window_choose_file (self, _("Open Model"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+                         _("Sparse Trainer Models"), "*" ST_MODEL_EXTENSION, NULL,
+                         st_window_open_model);
+}
+
+static void
+st_window_choose_pattern_to_import (StWindow *self)
+{
+  st_window_choose_file (self, _("Import Pattern"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
+                         _("Matrix Market Files"), "*.mtx*", NULL,
+                         st_window_import_pattern);
+}
+
+/* Adds the model extension when the user typed a name without it. */
+static gboolean
+st_window_save_model_as (StWindow *self,
+                         GFile    *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  if (!g_str_has_suffix (name, ST_MODEL_EXTENSION))
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+      g_autofree char *full_name = g_strconcat (name, ST_MODEL_EXTENSION, NULL);
+      g_autoptr(GFile) with_extension = g_file_get_child (parent, full_name);
+
+      return st_window_save_model (self, with_extension);
+    }
+
+  return st_window_save_model (self, file);
+}
+
+static void
+st_window_choose_save_location (StWindow             *self,
+                                StWindowContinueFunc  after_save)
+{
+  g_autofree char *suggested = g_strconcat (self->model_name, ST_MODEL_EXTENSION, NULL);
+  GtkFileChooserNative *chooser;
+
+  chooser = st_window_choose_file (self, _("Save Model"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                                   _("Sparse Trainer Models"), "*" ST_MODEL_EXTENSION,
+                                   suggested, st_window_save_model_as);
+  g_object_set_data (G_OBJECT (chooser), "st-after-save", after_save);
+}
+
+/* Saves to the model's file, or asks where when it has none. */
+static void
+st_window_save_then (StWindow             *self,
+                     StWindowContinueFunc  after_save)
+{
+  if (self->file == NULL)
+    {
+      st_window_choose_save_location (self, after_save);
+      return;
+    }
+
+  if (st_window_save_model (self, self->file) && after_save != NULL)
+    after_save (self);
+}
+
+/* Unsaved changes */
+
+typedef struct
+{
+  StWindow *window;
+  StWindowContinueFunc continue_func;
+  gboolean save;
+} DiscardChoice;
+
+static gboolean
+st_window_apply_discard_choice (gpointer data)
+{
+  DiscardChoice *choice = data;
+
+  if (choice->save)
+    st_window_save_then (choice->window, choice->continue_func);
+  else
+    choice->continue_func (choice->window);
+
+  g_object_unref (choice->window);
+  g_free (choice);
+  return G_SOURCE_REMOVE;
+}
+
+/* The choice is applied from an idle, after the dialog has closed
+ * itself, because continuing may destroy the window the dialog is
+ * transient for. */
+static void
+st_window_discard_response (AdwMessageDialog *dialog,
+                            const char       *response,
+                            StWindow         *self)
+{
+  DiscardChoice *choice;
+
+  if (g_strcmp0 (response, "save") != 0 && g_strcmp0 (response, "discard") != 0)
+    return;
+
+  choice = g_new0 (DiscardChoice, 1);
+  choice->window = g_object_ref (self);
+  choice->continue_func = g_object_get_data (G_OBJECT (dialog), "st-continue-func");
+  choice->save = g_strcmp0 (response, "save") == 0;
+  g_idle_add (st_window_apply_discard_choice, choice);
+}
+
+/**
+ * _st_window_confirm_discard:
+ * @self: a window
+ * @continue_func: what to do once the changes are saved or discarded
+ *
+ * Calls @continue_func at once when nothing is unsaved.  Otherwise asks
+ * whether to save, discard or cancel, and calls it after a successful
+ * save or a discard.
+ */
+void
+_st_window_confirm_discard (StWindow             *self,
+                            StWindowContinueFunc  continue_func)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (!self->modified)
+    {
+      continue_func (self);
+      return;
+    }
+
+  /* Translators: %s is the name of the model. */
+  body = g_strdup_printf (_("The weights of “%s” changed since it was last saved. "
+                            "Changes that are not saved are lost."),
+                          self->model_name);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Changes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  g_object_set_data (G_OBJECT (dialog), "st-continue-func", continue_func);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (st_window_discard_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Actions */
+
+static void
+open_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  _st_window_confirm_discard (ST_WINDOW (user_data), st_window_choose_model_to_open);
+}
+
+static void
+save_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  st_window_save_then (ST_WINDOW (user_data), NULL);
+}
+
+static void
+save_as_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  st_window_choose_save_location (ST_WINDOW (user_data), NULL);
+}
+
+static void
+import_pattern_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  _st_window_confirm_discard (ST_WINDOW (user_data), st_window_choose_pattern_to_import);
+}
+
+static void
+export_pattern_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  StWindow *self = ST_WINDOW (user_data);
+  g_autofree char *suggested = NULL;
+
+  /* Translators: the suggested file name of an exported layer; %s is the model name, %u the layer number. */
+  suggested = g_strdup_printf (_("%s-layer-%u.mtx"), self->model_name, self->selected_layer + 1);
+  st_window_choose_file (self, _("Export Pattern"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                         _("Matrix Market Files"), "*.mtx", suggested,
+                         st_window_export_pattern);
+}
+
+static void
+open_dataset_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  st_window_choose_file (ST_WINDOW (user_data), _("Open Data Set"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                         _("_Open"), _("CSV Files"), "*.csv*", NULL,
+                         st_window_open_dataset);
+}
+
+static const GActionEntry file_entries[] = {
+  { "open", open_activated },
+  { "save", save_activated },
+  { "save-as", save_as_activated },
+  { "import-pattern", import_pattern_activated },
+  { "export-pattern", export_pattern_activated },
+  { "open-dataset", open_dataset_activated },
+};
+
+void
+_st_window_add_file_actions (StWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), file_entries,
+                                   G_N_ELEMENTS (file_entries), self);
+}

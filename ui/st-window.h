@@ -1,0 +1,37 @@
+/* st-window.h: the main window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "st-engine.h"
+
+G_BEGIN_DECLS
+
+#define ST_TYPE_WINDOW (st_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (StWindow, st_window, ST, WINDOW, AdwApplicationWindow)
+
+StWindow  *st_window_new              (GtkApplication *application);
+StNetwork *st_window_copy_network     (StWindow       *self);
+gboolean   st_window_get_modified     (StWindow       *self);
+gboolean   st_window_get_busy         (StWindow       *self);
+
+/* These replace the model or data set without asking about unsaved
+ * changes (the window's actions ask first).  On failure they show an
+ * error dialog, leave everything as it was and return FALSE. */
+gboolean   st_window_open_model       (StWindow       *self,
+                                       GFile          *file);
+gboolean   st_window_import_pattern   (StWindow       *self,
+                                       GFile          *file);
+gboolean   st_window_open_dataset     (StWindow       *self,
+                                       GFile          *file);
+gboolean   st_window_save_model       (StWindow       *self,
+                                       GFile          *file);
+gboolean   st_window_export_pattern   (StWindow       *self,
+                                       GFile          *file);
+
+G_END_DECLS
