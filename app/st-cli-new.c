@@ -196,6 +196,7 @@ print_summary (const StNetwork *network,
 {
   g_autoptr(GString) shape = g_string_new (NULL);
   char density[ST_DOUBLE_BUFFER_SIZE];
+  char stored[32];
   double positions = 0.0;
 
   g_string_append_printf (shape, "%u", st_network_get_n_inputs (network));
@@ -207,9 +208,10 @@ print_summary (const StNetwork *network,
       positions += (double) st_layer_get_rows (layer) * st_layer_get_cols (layer);
     }
 
-  g_print (_("Created %s: layers %s, %" G_GSIZE_FORMAT " stored weights (density %s), "
-             "loss %s\n"),
-           path, shape->str, st_network_get_nnz (network),
+  /* Numbers go in as text: translatable strings cannot use G_GSIZE_FORMAT. */
+  g_snprintf (stored, sizeof stored, "%" G_GSIZE_FORMAT, st_network_get_nnz (network));
+  g_print (_("Created %s: layers %s, %s stored weights (density %s), loss %s\n"),
+           path, shape->str, stored,
            st_cli_number ((double) st_network_get_nnz (network) / positions, "%.4g", density),
            st_loss_to_string (st_network_get_loss (network)));
 }

@@ -109,6 +109,7 @@ st_cli_train (int    argc,
   const char *model_path;
   const char *out_path;
   char seconds[ST_DOUBLE_BUFFER_SIZE];
+  char steps[32];
   gint64 started;
 
   st_train_settings_init_default (&settings);
@@ -163,7 +164,9 @@ st_cli_train (int    argc,
                    (guint) options.epochs);
     }
 
-  g_print (_("Trained %" G_GUINT64_FORMAT " steps in %s s\n"), st_trainer_get_step (trainer),
+  /* Numbers go in as text: translatable strings cannot use G_GUINT64_FORMAT. */
+  g_snprintf (steps, sizeof steps, "%" G_GUINT64_FORMAT, st_trainer_get_step (trainer));
+  g_print (_("Trained %s steps in %s s\n"), steps,
            st_cli_number ((g_get_monotonic_time () - started) / 1e6, "%.2f", seconds));
 
   if (!st_model_save (st_trainer_get_network (trainer), out_path, &error))

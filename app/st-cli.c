@@ -205,8 +205,11 @@ int
 main (int    argc,
       char **argv)
 {
+  const char *locale_dir = g_getenv ("SPARSE_TRAINER_LOCALEDIR");
+
+  /* SPARSE_TRAINER_LOCALEDIR serves runs from the build tree, as for the window. */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir != NULL && *locale_dir != '\0' ? locale_dir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
