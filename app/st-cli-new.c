@@ -210,7 +210,7 @@ print_summary (const StNetwork *network,
 
   /* Numbers go in as text: translatable strings cannot use G_GSIZE_FORMAT. */
   g_snprintf (stored, sizeof stored, "%" G_GSIZE_FORMAT, st_network_get_nnz (network));
-  g_print (_("Created %s: layers %s, %s stored weights (density %s), loss %s\n"),
+  g_print (_("Created %s: widths %s, %s stored weights (density %s), loss %s\n"),
            path, shape->str, stored,
            st_cli_number ((double) st_network_get_nnz (network) / positions, "%.4g", density),
            st_loss_to_string (st_network_get_loss (network)));

@@ -147,9 +147,15 @@ st_cli_train (int    argc,
   if (trainer == NULL)
     return st_cli_fail (_("cannot train"), error);
 
-  g_print (_("Training on %u samples, testing on %u, %u steps per epoch\n"),
-           st_trainer_get_n_train (trainer), st_trainer_get_n_test (trainer),
+  g_print (ngettext ("Training on %u sample, ", "Training on %u samples, ",
+                     st_trainer_get_n_train (trainer)),
+           st_trainer_get_n_train (trainer));
+  g_print (_("testing on %u, "), st_trainer_get_n_test (trainer));
+  g_print (ngettext ("%u step per epoch\n", "%u steps per epoch\n",
+                     st_trainer_get_steps_per_epoch (trainer)),
            st_trainer_get_steps_per_epoch (trainer));
+  g_print ("%s\n", _("Each line shows the costs over the whole training and test samples "
+                     "after that epoch's updates."));
 
   started = g_get_monotonic_time ();
   for (guint epoch = 1; epoch <= (guint) options.epochs; epoch++)
@@ -166,7 +172,8 @@ st_cli_train (int    argc,
 
   /* Numbers go in as text: translatable strings cannot use G_GUINT64_FORMAT. */
   g_snprintf (steps, sizeof steps, "%" G_GUINT64_FORMAT, st_trainer_get_step (trainer));
-  g_print (_("Trained %s steps in %s s\n"), steps,
+  g_print (ngettext ("Trained %s step in %s s\n", "Trained %s steps in %s s\n",
+                     (gulong) MIN (st_trainer_get_step (trainer), G_MAXULONG)), steps,
            st_cli_number ((g_get_monotonic_time () - started) / 1e6, "%.2f", seconds));
 
   if (!st_model_save (st_trainer_get_network (trainer), out_path, &error))
