@@ -2,14 +2,18 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Each function has one loop nest per layout.  For any output element the
- * products are added in the same order in every layout, starting from the
- * same value, and -ffp-contract=off keeps the compiler from fusing some of
- * them.  That is what makes CSR, CSC and COO give bit-identical results:
+ * The kernels walk the layer's row-major and column-major traversals,
+ * which exist in every layout, so one loop nest serves CSR, CSC and COO:
  *
- *   z[i]  = b[i] + sum over stored (i, j), by increasing j, of w_ij x[j]
- *   dx[j] =  0   + sum over stored (i, j), by increasing i, of w_ij dz[i]
- *   dw_ij =  0   + sum over the batch, by increasing b, of dz[i] x[j]
+ *   z[i]  = b[i] + sum over stored (i, j) of w_ij x[j], by increasing j
+ *   dx[j] =  0   + sum over stored (i, j) of w_ij dz[i], by increasing i
+ *   dw_ij = the batch dot product of dz[i] and x[j]
+ *
+ * Each output element belongs to one thread's share and is summed in a
+ * fixed order that depends only on the entries (st_vector_accumulate()
+ * and st_vector_dot() say which), and -ffp-contract=off keeps the
+ * compiler from fusing some products and not others.  The layouts and
+ * the thread counts therefore give bit-identical results.
  */
 
 #define G_LOG_DOMAIN "engine"
@@ -19,30 +23,44 @@
 #include <string.h>
 
 #include "st-layer-private.h"
+#include "st-vector.h"
 
-/* y[0..n) += w * x[0..n) */
-static inline void
-add_scaled (double       *y,
-            double        w,
-            const double *x,
-            guint         n)
+typedef struct
 {
-  for (guint b = 0; b < n; b++)
-    y[b] += w * x[b];
+  StLayer *layer;
+  const double *x;
+  const double *dz;
+  guint batch;
+  double *out;
+} KernelJob;
+
+/* z_i = b_i + sum over the entries of row @i, by increasing column. */
+ST_VECTORIZED void
+st_layer_forward_row (const StLayer *layer,
+                      const double  *x,
+                      guint          batch,
+                      guint          i,
+                      double        *zi)
+{
+  const StTraversal *rows = &layer->by_row;
+
+  st_vector_accumulate (zi, layer->bias != NULL ? layer->bias[i] : 0.0,
+                        rows->start[i], rows->start[i + 1], layer->weights->data,
+                        rows->position, rows->index, x, batch);
 }
 
-/* Returns: sum over b of a[b] * c[b], added in increasing b from 0. */
-static inline double
-dot (const double *a,
-     const double *c,
-     guint         n)
+static void
+forward_share (gpointer data,
+               guint    worker,
+               guint    n_workers)
 {
-  double sum = 0.0;
+  const KernelJob *job = data;
+  guint first;
+  guint last;
 
-  for (guint b = 0; b < n; b++)
-    sum += a[b] * c[b];
-
-  return sum;
+  st_traversal_get_share (&job->layer->by_row, worker, n_workers, &first, &last);
+  for (guint i = first; i < last; i++)
+    st_layer_forward_row (job->layer, job->x, job->batch, i, job->out + (gsize) i * job->batch);
 }
 
 /**
@@ -51,6 +69,7 @@ dot (const double *a,
  * @x: (array): inputs, n x @batch, feature-major
  * @batch: number of samples
  * @z: (array): output, m x @batch, feature-major
+ * @parallel: the team to split the rows over
  *
  * Computes z = W x + b (b is zero without a bias).
  */
@@ -58,51 +77,44 @@ void
 st_layer_forward_product (const StLayer *layer,
                           const double  *x,
                           guint          batch,
-                          double        *z)
+                          double        *z,
+                          StParallel    *parallel)
 {
-  const gsl_spmatrix *m = layer->weights;
-  guint rows = (guint) m->size1;
-  guint cols = (guint) m->size2;
+  KernelJob job = { (StLayer *) layer, x, NULL, batch, z };
 
-  /* Start every output at its bias, so that all layouts add it first. */
-  for (guint i = 0; i < rows; i++)
-    {
-      double start = layer->bias != NULL ? layer->bias[i] : 0.0;
-      double *zi = z + (gsize) i * batch;
+  st_parallel_run (parallel, forward_share, &job);
+}
 
-      for (guint b = 0; b < batch; b++)
-        zi[b] = start;
-    }
+/* dw for the entries of row @i, and db_i when the layer has a bias. */
+ST_VECTORIZED void
+st_layer_weight_gradient_row (StLayer      *layer,
+                              const double *x,
+                              const double *dzi,
+                              guint         batch,
+                              guint         i)
+{
+  const StTraversal *rows = &layer->by_row;
 
-  switch (layer->layout)
-    {
-    case ST_LAYOUT_CSR:
-      for (guint i = 0; i < rows; i++)
-        {
-          double *zi = z + (gsize) i * batch;
+  st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1], rows->position,
+                       rows->index, x, dzi, batch);
 
-          for (int k = m->p[i]; k < m->p[i + 1]; k++)
-            add_scaled (zi, m->data[k], x + (gsize) m->i[k] * batch, batch);
-        }
-      break;
+  if (layer->bias_grad != NULL)
+    layer->bias_grad[i] = st_vector_sum (dzi, batch);
+}
 
-    case ST_LAYOUT_CSC:
-      for (guint j = 0; j < cols; j++)
-        {
-          const double *xj = x + (gsize) j * batch;
+static void
+weight_gradient_share (gpointer data,
+                       guint    worker,
+                       guint    n_workers)
+{
+  const KernelJob *job = data;
+  guint first;
+  guint last;
 
-          for (int k = m->p[j]; k < m->p[j + 1]; k++)
-            add_scaled (z + (gsize) m->i[k] * batch, m->data[k], xj, batch);
-        }
-      break;
-
-    case ST_LAYOUT_COO:
-    default:
-      for (gsize k = 0; k < m->nz; k++)
-        add_scaled (z + (gsize) m->i[k] * batch, m->data[k],
-                    x + (gsize) m->p[k] * batch, batch);
-      break;
-    }
+  st_traversal_get_share (&job->layer->by_row, worker, n_workers, &first, &last);
+  for (guint i = first; i < last; i++)
+    st_layer_weight_gradient_row (job->layer, job->x, job->dz + (gsize) i * job->batch,
+                                  job->batch, i);
 }
 
 /**
@@ -111,6 +123,7 @@ st_layer_forward_product (const StLayer *layer,
  * @x: (array): the layer's inputs, n x @batch, feature-major
  * @dz: (array): dL/dz, m x @batch, feature-major
  * @batch: number of samples
+ * @parallel: the team to split the rows over
  *
  * Stores dL/dw = sum_b dz[i] x[j] for every stored entry (i, j) into the
  * weight gradient, and dL/db = sum_b dz[i] into the bias gradient.  No
@@ -120,54 +133,40 @@ void
 st_layer_weight_gradient (StLayer      *layer,
                           const double *x,
                           const double *dz,
-                          guint         batch)
+                          guint         batch,
+                          StParallel   *parallel)
 {
-  const gsl_spmatrix *m = layer->weights;
-  guint rows = (guint) m->size1;
-  guint cols = (guint) m->size2;
-  double *grad = layer->weight_grad;
+  KernelJob job = { layer, x, dz, batch, NULL };
 
-  switch (layer->layout)
-    {
-    case ST_LAYOUT_CSR:
-      for (guint i = 0; i < rows; i++)
-        {
-          const double *dzi = dz + (gsize) i * batch;
+  st_parallel_run (parallel, weight_gradient_share, &job);
+}
 
-          for (int k = m->p[i]; k < m->p[i + 1]; k++)
-            grad[k] = dot (dzi, x + (gsize) m->i[k] * batch, batch);
-        }
-      break;
+/* dx_j = sum over the entries of column @j, by increasing row. */
+ST_VECTORIZED static void
+input_gradient_column (const StLayer *layer,
+                       const double  *dz,
+                       guint          batch,
+                       guint          j,
+                       double        *dxj)
+{
+  const StTraversal *cols = &layer->by_col;
 
-    case ST_LAYOUT_CSC:
-      for (guint j = 0; j < cols; j++)
-        {
-          const double *xj = x + (gsize) j * batch;
+  st_vector_accumulate (dxj, 0.0, cols->start[j], cols->start[j + 1], layer->weights->data,
+                        cols->position, cols->index, dz, batch);
+}
 
-          for (int k = m->p[j]; k < m->p[j + 1]; k++)
-            grad[k] = dot (dz + (gsize) m->i[k] * batch, xj, batch);
-        }
-      break;
+static void
+input_gradient_share (gpointer data,
+                      guint    worker,
+                      guint    n_workers)
+{
+  const KernelJob *job = data;
+  guint first;
+  guint last;
 
-    case ST_LAYOUT_COO:
-    default:
-      for (gsize k = 0; k < m->nz; k++)
-        grad[k] = dot (dz + (gsize) m->i[k] * batch, x + (gsize) m->p[k] * batch, batch);
-      break;
-    }
-
-  if (layer->bias_grad != NULL)
-    {
-      for (guint i = 0; i < rows; i++)
-        {
-          const double *dzi = dz + (gsize) i * batch;
-          double sum = 0.0;
-
-          for (guint b = 0; b < batch; b++)
-            sum += dzi[b];
-          layer->bias_grad[i] = sum;
-        }
-    }
+  st_traversal_get_share (&job->layer->by_col, worker, n_workers, &first, &last);
+  for (guint j = first; j < last; j++)
+    input_gradient_column (job->layer, job->dz, job->batch, j, job->out + (gsize) j * job->batch);
 }
 
 /**
@@ -176,49 +175,19 @@ st_layer_weight_gradient (StLayer      *layer,
  * @dz: (array): dL/dz, m x @batch, feature-major
  * @batch: number of samples
  * @dx: (array): output dL/dx = W^T dz, n x @batch, feature-major
+ * @parallel: the team to split the columns over
  *
- * Multiplies by the transpose.  For a CSR or COO layer this scatters
- * rows into dx; for CSC it gathers each column.
+ * Multiplies by the transpose, gathering each column: no two threads
+ * ever write the same element of @dx.
  */
 void
 st_layer_input_gradient (const StLayer *layer,
                          const double  *dz,
                          guint          batch,
-                         double        *dx)
+                         double        *dx,
+                         StParallel    *parallel)
 {
-  const gsl_spmatrix *m = layer->weights;
-  guint rows = (guint) m->size1;
-  guint cols = (guint) m->size2;
+  KernelJob job = { (StLayer *) layer, NULL, dz, batch, dx };
 
-  memset (dx, 0, sizeof (double) * (gsize) cols * batch);
-
-  switch (layer->layout)
-    {
-    case ST_LAYOUT_CSR:
-      for (guint i = 0; i < rows; i++)
-        {
-          const double *dzi = dz + (gsize) i * batch;
-
-          for (int k = m->p[i]; k < m->p[i + 1]; k++)
-            add_scaled (dx + (gsize) m->i[k] * batch, m->data[k], dzi, batch);
-        }
-      break;
-
-    case ST_LAYOUT_CSC:
-      for (guint j = 0; j < cols; j++)
-        {
-          double *dxj = dx + (gsize) j * batch;
-
-          for (int k = m->p[j]; k < m->p[j + 1]; k++)
-            add_scaled (dxj, m->data[k], dz + (gsize) m->i[k] * batch, batch);
-        }
-      break;
-
-    case ST_LAYOUT_COO:
-    default:
-      for (gsize k = 0; k < m->nz; k++)
-        add_scaled (dx + (gsize) m->p[k] * batch, m->data[k],
-                    dz + (gsize) m->i[k] * batch, batch);
-      break;
-    }
+  st_parallel_run (parallel, input_gradient_share, &job);
 }

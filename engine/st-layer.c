@@ -332,6 +332,9 @@ st_layer_new (guint          rows,
   for (gsize k = 0; k < nnz; k++)
     layer->weights->data[k] = values ? values[source[canonical_of[k]]] : 0.0;
 
+  if (!st_layer_build_traversals (layer, error))
+    return NULL;
+
   return g_steal_pointer (&layer);
 }
 
@@ -389,6 +392,16 @@ st_layer_copy (const StLayer *layer)
       copy->bias = g_memdup2 (layer->bias, sizeof (double) * src->size1);
       copy->bias_grad = g_memdup2 (layer->bias_grad, sizeof (double) * src->size1);
     }
+  for (guint s = 0; s < ST_LAYER_N_STATES; s++)
+    {
+      if (layer->weight_state[s] != NULL)
+        copy->weight_state[s] = g_memdup2 (layer->weight_state[s], sizeof (double) * MAX (nnz, 1));
+      if (layer->bias_state[s] != NULL)
+        copy->bias_state[s] = g_memdup2 (layer->bias_state[s], sizeof (double) * src->size1);
+    }
+
+  if (!st_layer_build_traversals (copy, NULL))
+    g_error ("Cannot allocate the index of a copy of a %zu x %zu layer", src->size1, src->size2);
 
   return copy;
 }
@@ -399,10 +412,16 @@ st_layer_free (StLayer *layer)
   if (layer == NULL)
     return;
 
+  st_layer_clear_traversals (layer);
   g_clear_pointer (&layer->weights, gsl_spmatrix_free);
   g_free (layer->weight_grad);
   g_free (layer->bias);
   g_free (layer->bias_grad);
+  for (guint s = 0; s < ST_LAYER_N_STATES; s++)
+    {
+      g_free (layer->weight_state[s]);
+      g_free (layer->bias_state[s]);
+    }
   g_free (layer);
 }
 
@@ -570,47 +589,18 @@ st_layer_find_entry (const StLayer *layer,
                      guint          col,
                      gsize         *position)
 {
-  const gsl_spmatrix *m = layer->weights;
-  gsize first;
-  gsize last;
+  const StTraversal *rows = &layer->by_row;
+  gsize e;
 
-  if (row >= m->size1 || col >= m->size2)
+  if (row >= layer->weights->size1 || col >= layer->weights->size2)
     return FALSE;
 
-  switch (layer->layout)
-    {
-    case ST_LAYOUT_CSR:
-      first = (gsize) m->p[row];
-      last = (gsize) m->p[row + 1];
-      return search_sorted (m->i, first, last, (int) col, position);
+  if (!search_sorted (rows->index, (gsize) rows->start[row], (gsize) rows->start[row + 1],
+                      (int) col, &e))
+    return FALSE;
 
-    case ST_LAYOUT_CSC:
-      first = (gsize) m->p[col];
-      last = (gsize) m->p[col + 1];
-      return search_sorted (m->i, first, last, (int) row, position);
-
-    case ST_LAYOUT_COO:
-    default:
-      /* Canonical order: find the rows first, then the column among them. */
-      first = 0;
-      last = m->nz;
-      while (first < last)
-        {
-          gsize middle = first + (last - first) / 2;
-
-          if (m->i[middle] < (int) row ||
-              (m->i[middle] == (int) row && m->p[middle] < (int) col))
-            first = middle + 1;
-          else
-            last = middle;
-        }
-      if (first < m->nz && m->i[first] == (int) row && m->p[first] == (int) col)
-        {
-          *position = first;
-          return TRUE;
-        }
-      return FALSE;
-    }
+  *position = rows->position ? (gsize) rows->position[e] : e;
+  return TRUE;
 }
 
 /* Index of the compressed slice (row for CSR, column for CSC) holding
@@ -691,29 +681,10 @@ void
 st_layer_get_canonical_order (const StLayer *layer,
                               gsize         *positions)
 {
-  const gsl_spmatrix *m = layer->weights;
-  g_autofree gsize *row_cursor = NULL;
-  guint rows = (guint) m->size1;
-  guint cols = (guint) m->size2;
+  const int *position = layer->by_row.position;
 
-  if (layer->layout != ST_LAYOUT_CSC)
-    {
-      for (gsize k = 0; k < m->nz; k++)
-        positions[k] = k;
-      return;
-    }
-
-  /* Count entries per row, then walk the columns in order so that each
-   * row receives its entries sorted by column. */
-  row_cursor = g_new0 (gsize, (gsize) rows + 1);
-  for (gsize k = 0; k < m->nz; k++)
-    row_cursor[m->i[k] + 1]++;
-  for (guint i = 0; i < rows; i++)
-    row_cursor[i + 1] += row_cursor[i];
-
-  for (guint j = 0; j < cols; j++)
-    for (gsize k = (gsize) m->p[j]; k < (gsize) m->p[j + 1]; k++)
-      positions[row_cursor[m->i[k]]++] = k;
+  for (gsize c = 0; c < layer->weights->nz; c++)
+    positions[c] = position ? (gsize) position[c] : c;
 }
 
 /**
@@ -734,30 +705,23 @@ st_layer_copy_entries (const StLayer *layer,
                        double        *values,
                        double        *gradient)
 {
-  gsize nnz = layer->weights->nz;
-  g_autofree gsize *positions = g_new (gsize, MAX (nnz, 1));
+  const StTraversal *by_row = &layer->by_row;
 
-  st_layer_get_canonical_order (layer, positions);
-
-  for (gsize c = 0; c < nnz; c++)
+  for (guint i = 0; i < by_row->n_slices; i++)
     {
-      gsize k = positions[c];
-
-      if (rows != NULL || cols != NULL)
+      for (int e = by_row->start[i]; e < by_row->start[i + 1]; e++)
         {
-          guint r;
-          guint col;
+          int k = by_row->position ? by_row->position[e] : e;
 
-          st_layer_get_entry (layer, k, &r, &col);
           if (rows != NULL)
-            rows[c] = r;
+            rows[e] = i;
           if (cols != NULL)
-            cols[c] = col;
+            cols[e] = (guint) by_row->index[e];
+          if (values != NULL)
+            values[e] = layer->weights->data[k];
+          if (gradient != NULL)
+            gradient[e] = layer->weight_grad[k];
         }
-      if (values != NULL)
-        values[c] = layer->weights->data[k];
-      if (gradient != NULL)
-        gradient[c] = layer->weight_grad[k];
     }
 }
 
@@ -846,11 +810,29 @@ st_layer_set_layout (StLayer   *layer,
       new_grad[k] = layer->weight_grad[old_position];
     }
 
+  /* Optimizer state moves with its entries, like the weights. */
+  for (guint s = 0; s < ST_LAYER_N_STATES; s++)
+    {
+      g_autofree double *moved = NULL;
+
+      if (layer->weight_state[s] == NULL)
+        continue;
+
+      moved = g_new (double, MAX (nnz, 1));
+      for (gsize k = 0; k < nnz; k++)
+        moved[k] = layer->weight_state[s][positions[canonical_of[k]]];
+      g_free (layer->weight_state[s]);
+      layer->weight_state[s] = g_steal_pointer (&moved);
+    }
+
   gsl_spmatrix_free (old);
   layer->weights = converted;
   g_free (layer->weight_grad);
   layer->weight_grad = g_steal_pointer (&new_grad);
   layer->layout = layout;
+
+  if (!st_layer_build_traversals (layer, error))
+    return FALSE;
 
   return TRUE;
 }

@@ -1,6 +1,12 @@
 /* st-loss.c: cost functions and the gradient they start backpropagation with
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Half mean squared error is computed row by row, so that the rows can
+ * be split over threads: each row gives its sum of squared errors, and
+ * the row sums are added in a fixed lane order (st_vector_sum).  The
+ * fused training step and the separate passes call the same row function
+ * and so give the same bits.
  */
 
 #define G_LOG_DOMAIN "engine"
@@ -10,7 +16,25 @@
 #include <math.h>
 
 #include "st-activation.h"
+#include "st-layer-private.h"
 #include "st-loss.h"
+#include "st-loss-row.h"
+#include "st-vector.h"
+
+/* The body lives in st-loss-row.h, so that the fused training step can
+ * inline it; this copy serves the separate passes. */
+ST_VECTORIZED double
+st_loss_squared_error_row (StActivation  activation,
+                           const double *z,
+                           const double *a,
+                           const double *t,
+                           guint         batch,
+                           double        n_elements,
+                           double       *error,
+                           double       *dz)
+{
+  return st_loss_row_inline (activation, z, a, t, batch, n_elements, error, dz);
+}
 
 /* log sum_i exp(z_i) over the units of sample @b, shifted by the largest
  * z so that exp() never overflows. */
@@ -34,6 +58,8 @@ log_sum_exp (const double *z,
 
 /**
  * st_loss_cost:
+ * @row_scratch: (array): scratch for @units values
+ * @error_scratch: (array): scratch for @batch values
  *
  * Returns: the cost of one batch.  Half MSE is
  * sum (a - t)^2 / (2 x units x batch).  Softmax cross-entropy is
@@ -46,21 +72,24 @@ st_loss_cost (StLoss        loss,
               const double *a,
               const double *t,
               guint         units,
-              guint         batch)
+              guint         batch,
+              double       *row_scratch,
+              double       *error_scratch)
 {
-  gsize n = (gsize) units * batch;
+  double n = (double) units * batch;
   double sum = 0.0;
 
   switch (loss)
     {
     case ST_LOSS_HALF_MSE:
-      for (gsize k = 0; k < n; k++)
+      for (guint i = 0; i < units; i++)
         {
-          double e = a[k] - t[k];
+          gsize row = (gsize) i * batch;
 
-          sum += e * e;
+          row_scratch[i] = st_loss_squared_error_row (ST_ACTIVATION_IDENTITY, z + row, a + row,
+                                                      t + row, batch, n, error_scratch, NULL);
         }
-      return sum / (2.0 * (double) n);
+      return st_vector_sum (row_scratch, units) / (2.0 * n);
 
     case ST_LOSS_SOFTMAX_CROSS_ENTROPY:
       for (guint b = 0; b < batch; b++)

@@ -81,6 +81,17 @@ build_header (const StNetwork *network)
   json_builder_set_member_name (builder, "loss");
   json_builder_add_string_value (builder, st_loss_to_string (st_network_get_loss (network)));
 
+  if (st_network_get_input_mean (network) != NULL)
+    {
+      guint n_inputs = st_network_get_n_inputs (network);
+
+      json_builder_set_member_name (builder, "standardization");
+      json_builder_begin_object (builder);
+      add_array_spec (builder, "mean", "<f8", 8, n_inputs, &offset);
+      add_array_spec (builder, "scale", "<f8", 8, n_inputs, &offset);
+      json_builder_end_object (builder);
+    }
+
   json_builder_set_member_name (builder, "layers");
   json_builder_begin_array (builder);
   for (guint l = 0; l < st_network_get_n_layers (network); l++)
@@ -243,6 +254,13 @@ st_model_save (const StNetwork  *network,
     return FALSE;
 
   if (!st_file_writer_print (writer, error, "%s %d\n%s\n", MAGIC, ST_MODEL_FORMAT_VERSION, header))
+    return FALSE;
+
+  if (st_network_get_input_mean (network) != NULL &&
+      (!write_array (writer, st_network_get_input_mean (network), 8,
+                     st_network_get_n_inputs (network), error) ||
+       !write_array (writer, st_network_get_input_scale (network), 8,
+                     st_network_get_n_inputs (network), error)))
     return FALSE;
 
   for (guint l = 0; l < st_network_get_n_layers (network); l++)
@@ -444,10 +462,17 @@ typedef struct
   guint64 offset;
   guint64 count;
   gsize element_size;
-  void *data;          /* where it is read to, owned by the caller */
+  void **destination;  /* receives the allocated array, owned by the caller */
   const char *name;
-  guint layer;
+  char *context;       /* "layer 2", for messages */
 } ArrayRead;
+
+static void
+array_read_free (ArrayRead *array)
+{
+  g_free (array->context);
+  g_free (array);
+}
 
 static gboolean
 describe_array (ModelReader  *reader,
@@ -456,11 +481,13 @@ describe_array (ModelReader  *reader,
                 const char   *name,
                 const char   *dtype,
                 guint64       count,
-                ArrayRead    *array,
+                void        **destination,
+                GPtrArray    *list,
                 GError      **error)
 {
   JsonObject *spec = get_object (reader, arrays, context, name, error);
   const char *found_dtype;
+  ArrayRead *array;
 
   if (spec == NULL)
     return FALSE;
@@ -472,6 +499,8 @@ describe_array (ModelReader  *reader,
     return fail (reader, error, "%s: the array “%s” has type “%s”, but must have “%s”",
                  context, name, found_dtype, dtype);
 
+  array = g_new0 (ArrayRead, 1);
+  g_ptr_array_add (list, array);
   if (!get_uint (reader, spec, context, "offset", G_MAXINT64, &array->offset, error) ||
       !get_uint (reader, spec, context, "count", G_MAXINT64, &array->count, error))
     return FALSE;
@@ -481,6 +510,8 @@ describe_array (ModelReader  *reader,
                  "but must have %" G_GUINT64_FORMAT, context, name, array->count, count);
 
   array->name = name;
+  array->context = g_strdup (context);
+  array->destination = destination;
   array->element_size = g_str_has_suffix (dtype, "4") ? 4 : 8;
   return TRUE;
 }
@@ -504,8 +535,8 @@ read_array (ModelReader  *reader,
   gsize got = 0;
 
   if (array->offset < reader->position)
-    return fail (reader, error, "layer %u: the array “%s” overlaps the one before it",
-                 array->layer + 1, array->name);
+    return fail (reader, error, "%s: the array “%s” overlaps the one before it",
+                 array->context, array->name);
 
   if (array->offset > reader->position)
     {
@@ -515,23 +546,23 @@ read_array (ModelReader  *reader,
       if (skipped < 0)
         return FALSE;
       if ((guint64) skipped != gap)
-        return fail (reader, error, "the file ends before the array “%s” of layer %u; "
-                     "it is truncated", array->name, array->layer + 1);
+        return fail (reader, error, "the file ends before the array “%s” of %s; "
+                     "it is truncated", array->name, array->context);
     }
 
-  if (!g_input_stream_read_all (reader->stream, array->data, bytes, &got,
+  if (!g_input_stream_read_all (reader->stream, *array->destination, bytes, &got,
                                 reader->cancellable, error))
     return FALSE;
   if (got != bytes)
-    return fail (reader, error, "the file ends inside the array “%s” of layer %u; "
-                 "it is truncated", array->name, array->layer + 1);
+    return fail (reader, error, "the file ends inside the array “%s” of %s; "
+                 "it is truncated", array->name, array->context);
 
   reader->position = array->offset + bytes;
 
 #if G_BYTE_ORDER == G_BIG_ENDIAN
   for (gsize k = 0; k < array->count; k++)
     {
-      guint8 *element = (guint8 *) array->data + k * array->element_size;
+      guint8 *element = (guint8 *) *array->destination + k * array->element_size;
 
       for (gsize a = 0, b = array->element_size - 1; a < b; a++, b--)
         {
@@ -585,7 +616,6 @@ describe_layer (ModelReader  *reader,
   const char *text;
   guint64 rows;
   guint64 cols;
-  ArrayRead *array;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return fail (reader, error, "%s is not a JSON object", context);
@@ -625,20 +655,15 @@ describe_layer (ModelReader  *reader,
   if ((specs = get_object (reader, object, context, "arrays", error)) == NULL)
     return FALSE;
 
-  array = g_new0 (ArrayRead, 4);
-  for (guint k = 0; k < 4; k++)
-    array[k].layer = index;
-  g_ptr_array_add (arrays, &array[0]);
-  g_ptr_array_add (arrays, &array[1]);
-  g_ptr_array_add (arrays, &array[2]);
-  if (layer->has_bias)
-    g_ptr_array_add (arrays, &array[3]);
-
-  return describe_array (reader, specs, context, "row_ptr", "<i8", rows + 1, &array[0], error) &&
-         describe_array (reader, specs, context, "col_index", "<i4", layer->nnz, &array[1], error) &&
-         describe_array (reader, specs, context, "value", "<f8", layer->nnz, &array[2], error) &&
+  return describe_array (reader, specs, context, "row_ptr", "<i8", rows + 1,
+                         (void **) &layer->row_ptr, arrays, error) &&
+         describe_array (reader, specs, context, "col_index", "<i4", layer->nnz,
+                         (void **) &layer->col_index, arrays, error) &&
+         describe_array (reader, specs, context, "value", "<f8", layer->nnz,
+                         (void **) &layer->value, arrays, error) &&
          (!layer->has_bias ||
-          describe_array (reader, specs, context, "bias", "<f8", rows, &array[3], error));
+          describe_array (reader, specs, context, "bias", "<f8", rows,
+                          (void **) &layer->bias, arrays, error));
 }
 
 static StLayer *
@@ -699,11 +724,9 @@ build_layer (ModelReader  *reader,
   return g_steal_pointer (&layer);
 }
 
-/* Allocate the arrays of every layer, after checking that they fit. */
+/* Allocate every array, after checking that they fit in memory. */
 static gboolean
 allocate_arrays (ModelReader  *reader,
-                 LayerRead    *layers,
-                 guint         n_layers,
                  GPtrArray    *arrays,
                  GError      **error)
 {
@@ -726,27 +749,40 @@ allocate_arrays (ModelReader  *reader,
   for (guint k = 0; k < arrays->len; k++)
     {
       ArrayRead *array = g_ptr_array_index (arrays, k);
-      LayerRead *layer = &layers[array->layer];
 
-      array->data = g_try_malloc (MAX (array->count * array->element_size, 1));
-      if (array->data == NULL)
+      *array->destination = g_try_malloc (MAX (array->count * array->element_size, 1));
+      if (*array->destination == NULL)
         {
           g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                       "%s: not enough memory for layer %u", reader->name, array->layer + 1);
+                       "%s: not enough memory for %s", reader->name, array->context);
           return FALSE;
         }
-
-      if (strcmp (array->name, "row_ptr") == 0)
-        layer->row_ptr = array->data;
-      else if (strcmp (array->name, "col_index") == 0)
-        layer->col_index = array->data;
-      else if (strcmp (array->name, "value") == 0)
-        layer->value = array->data;
-      else
-        layer->bias = array->data;
     }
 
   return TRUE;
+}
+
+/* The optional input standardization: two arrays of n_inputs doubles. */
+static gboolean
+describe_standardization (ModelReader  *reader,
+                          JsonObject   *header,
+                          guint64       inputs,
+                          double      **mean,
+                          double      **scale,
+                          GPtrArray    *arrays,
+                          GError      **error)
+{
+  JsonObject *specs;
+
+  if (!json_object_has_member (header, "standardization"))
+    return TRUE;
+
+  specs = get_object (reader, header, "header", "standardization", error);
+  return specs != NULL &&
+         describe_array (reader, specs, "standardization", "mean", "<f8", inputs,
+                         (void **) mean, arrays, error) &&
+         describe_array (reader, specs, "standardization", "scale", "<f8", inputs,
+                         (void **) scale, arrays, error);
 }
 
 static StNetwork *
@@ -755,9 +791,10 @@ build_network (ModelReader  *reader,
                GError      **error)
 {
   g_autoptr(StNetwork) network = NULL;
-  g_autoptr(GPtrArray) arrays = g_ptr_array_new ();
-  g_autoptr(GPtrArray) array_blocks = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) arrays = g_ptr_array_new_with_free_func ((GDestroyNotify) array_read_free);
   g_autofree LayerRead *layers = NULL;
+  g_autofree double *mean = NULL;
+  g_autofree double *scale = NULL;
   JsonNode *layers_node;
   JsonArray *layer_list;
   const char *loss_name;
@@ -782,18 +819,13 @@ build_network (ModelReader  *reader,
     return fail (reader, error, "the model has no layers"), NULL;
 
   layers = g_new0 (LayerRead, n_layers);
+  ok = describe_standardization (reader, header, inputs, &mean, &scale, arrays, error);
   for (guint l = 0; l < n_layers && ok; l++)
-    {
-      guint before = arrays->len;
-
-      ok = describe_layer (reader, json_array_get_element (layer_list, l), l, &layers[l],
-                           arrays, error);
-      if (arrays->len > before)
-        g_ptr_array_add (array_blocks, g_ptr_array_index (arrays, before));
-    }
+    ok = describe_layer (reader, json_array_get_element (layer_list, l), l, &layers[l],
+                         arrays, error);
 
   if (ok)
-    ok = allocate_arrays (reader, layers, n_layers, arrays, error);
+    ok = allocate_arrays (reader, arrays, error);
 
   g_ptr_array_sort (arrays, compare_offsets);
   for (guint k = 0; k < arrays->len && ok; k++)
@@ -822,6 +854,15 @@ build_network (ModelReader  *reader,
     {
       g_prefix_error (error, "%s: ", reader->name);
       return NULL;
+    }
+
+  if (mean != NULL)
+    {
+      for (guint j = 0; j < inputs; j++)
+        if (!isfinite (mean[j]) || !isfinite (scale[j]))
+          return fail (reader, error, "the standardization of input %u is not a finite number",
+                       j + 1), NULL;
+      st_network_set_standardization (network, mean, scale);
     }
 
   return g_steal_pointer (&network);

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* docs/model-format.md describes the format. */
-#define ST_MODEL_FORMAT_VERSION 1
+#define ST_MODEL_FORMAT_VERSION 2
 
 /* Conventional file name extension, with the dot. */
 #define ST_MODEL_EXTENSION ".stmodel"

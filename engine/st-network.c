@@ -7,30 +7,15 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "st-activation.h"
 #include "st-error.h"
 #include "st-layer-private.h"
 #include "st-loss.h"
-#include "st-network.h"
-
-struct _StNetwork
-{
-  GPtrArray *layers;   /* StLayer, owned, from input to output */
-  StLoss loss;
-
-  /* Workspace for batches of up to @capacity samples.  z[l] and a[l] hold
-   * layer l's pre-activations and activations; delta[0..1] are
-   * max-width x capacity buffers for dL/da and dL/dz; input_grad holds
-   * dL/dx of the last gradient computation. */
-  guint capacity;
-  guint batch;         /* samples in the last forward pass */
-  double **z;
-  double **a;
-  double *delta[2];
-  double *input_grad;
-};
+#include "st-network-private.h"
+#include "st-vector.h"
 
 StNetwork *
 st_network_new (StLoss loss)
@@ -42,6 +27,7 @@ st_network_new (StLoss loss)
   network = g_new0 (StNetwork, 1);
   network->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) st_layer_free);
   network->loss = loss;
+  network->parallel = st_parallel_new (1);
 
   return network;
 }
@@ -55,8 +41,9 @@ free_workspace (StNetwork *network)
     {
       for (guint l = 0; l < n_layers; l++)
         {
+          if (network->a[l] != network->z[l])
+            g_free (network->a[l]);
           g_free (network->z[l]);
-          g_free (network->a[l]);
         }
     }
   g_clear_pointer (&network->z, g_free);
@@ -64,7 +51,11 @@ free_workspace (StNetwork *network)
   g_clear_pointer (&network->delta[0], g_free);
   g_clear_pointer (&network->delta[1], g_free);
   g_clear_pointer (&network->input_grad, g_free);
+  g_clear_pointer (&network->standardized, g_free);
+  g_clear_pointer (&network->row_cost, g_free);
+  g_clear_pointer (&network->scratch, g_free);
   network->capacity = 0;
+  network->scratch_threads = 0;
 }
 
 void
@@ -75,6 +66,9 @@ st_network_free (StNetwork *network)
 
   free_workspace (network);
   g_ptr_array_unref (network->layers);
+  g_clear_pointer (&network->parallel, st_parallel_free);
+  g_free (network->input_mean);
+  g_free (network->input_scale);
   g_free (network);
 }
 
@@ -82,7 +76,8 @@ st_network_free (StNetwork *network)
  * st_network_copy:
  * @network: a network
  *
- * Returns: (transfer full): a copy of the layers and the loss, with its
+ * Returns: (transfer full): a copy of the layers, the loss, the input
+ * standardization, the optimizer state and the thread count, with its
  * own workspace; the copy can train in another thread
  */
 StNetwork *
@@ -92,6 +87,13 @@ st_network_copy (const StNetwork *network)
 
   for (guint l = 0; l < network->layers->len; l++)
     g_ptr_array_add (copy->layers, st_layer_copy (g_ptr_array_index (network->layers, l)));
+
+  if (network->input_mean != NULL)
+    st_network_set_standardization (copy, network->input_mean, network->input_scale);
+  copy->updates = network->updates;
+  copy->want_input_gradient = network->want_input_gradient;
+  copy->fusion_disabled = network->fusion_disabled;
+  st_network_set_threads (copy, st_parallel_get_n_threads (network->parallel), NULL);
 
   return copy;
 }
@@ -103,7 +105,8 @@ st_network_copy (const StNetwork *network)
  * @error: return location for an error
  *
  * Adds @layer after the current last layer.  Its column count must equal
- * the previous layer's row count.  On error @layer is freed.
+ * the previous layer's row count, or the input width of the
+ * standardization for the first layer.  On error @layer is freed.
  *
  * Returns: %TRUE on success
  */
@@ -127,6 +130,11 @@ st_network_append_layer (StNetwork  *network,
           st_layer_free (layer);
           return FALSE;
         }
+    }
+  else if (network->input_mean != NULL)
+    {
+      g_clear_pointer (&network->input_mean, g_free);
+      g_clear_pointer (&network->input_scale, g_free);
     }
 
   free_workspace (network);
@@ -263,6 +271,120 @@ st_network_set_layout (StNetwork  *network,
   return TRUE;
 }
 
+/**
+ * st_network_set_threads:
+ * @network: a network
+ * @n_threads: threads for the sparse kernels, from 1 to
+ *   %ST_PARALLEL_MAX_THREADS
+ * @error: return location for an error
+ *
+ * Results do not depend on the thread count: every output element is
+ * summed by one thread in a fixed order.
+ *
+ * Returns: %FALSE with @error set for a count out of range
+ */
+gboolean
+st_network_set_threads (StNetwork  *network,
+                        guint       n_threads,
+                        GError    **error)
+{
+  if (n_threads < 1 || n_threads > ST_PARALLEL_MAX_THREADS)
+    {
+      g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
+                   "The thread count %u is outside 1..%d", n_threads, ST_PARALLEL_MAX_THREADS);
+      return FALSE;
+    }
+
+  if (n_threads == st_parallel_get_n_threads (network->parallel))
+    return TRUE;
+
+  st_parallel_free (network->parallel);
+  network->parallel = st_parallel_new (n_threads);
+  g_clear_pointer (&network->scratch, g_free);
+  network->scratch_threads = 0;
+
+  return TRUE;
+}
+
+guint
+st_network_get_threads (const StNetwork *network)
+{
+  return st_parallel_get_n_threads (network->parallel);
+}
+
+/* Whether st_network_compute_gradients() also computes dL/dx, which
+ * only callers that look at it need; off by default. */
+void
+st_network_set_input_gradient_enabled (StNetwork *network,
+                                       gboolean   enabled)
+{
+  network->want_input_gradient = enabled;
+}
+
+/* Tests only: make st_network_train_step() run the separate passes even
+ * where the fused single-layer step applies. */
+void
+st_network_set_fusion_disabled (StNetwork *network,
+                                gboolean   disabled)
+{
+  network->fusion_disabled = disabled;
+}
+
+/**
+ * st_network_set_standardization:
+ * @network: a network with at least one layer
+ * @mean: (array) (nullable): n_inputs means, or %NULL for none
+ * @scale: (array) (nullable): n_inputs factors, usually 1 / deviation
+ *
+ * Makes every forward pass use x' = (x - mean) x scale as input, so
+ * that raw data can be fed to a network trained on standardized data.
+ */
+void
+st_network_set_standardization (StNetwork    *network,
+                                const double *mean,
+                                const double *scale)
+{
+  guint n_inputs = st_network_get_n_inputs (network);
+
+  g_clear_pointer (&network->input_mean, g_free);
+  g_clear_pointer (&network->input_scale, g_free);
+  free_workspace (network);
+
+  if (mean == NULL || scale == NULL)
+    return;
+
+  network->input_mean = g_memdup2 (mean, sizeof (double) * n_inputs);
+  network->input_scale = g_memdup2 (scale, sizeof (double) * n_inputs);
+}
+
+/* Returns: (nullable): the standardization means, n_inputs values. */
+const double *
+st_network_get_input_mean (const StNetwork *network)
+{
+  return network->input_mean;
+}
+
+/* Returns: (nullable): the standardization factors, n_inputs values. */
+const double *
+st_network_get_input_scale (const StNetwork *network)
+{
+  return network->input_scale;
+}
+
+/* Returns: the optimizer updates applied so far. */
+guint64
+st_network_get_updates (const StNetwork *network)
+{
+  return network->updates;
+}
+
+void
+st_network_set_updates (StNetwork *network,
+                        guint64    updates)
+{
+  network->updates = updates;
+}
+
 static double *
 try_alloc_doubles (gsize    n,
                    GError **error)
@@ -277,44 +399,157 @@ try_alloc_doubles (gsize    n,
   return memory;
 }
 
+/* The workspace shares z and a for identity layers only; an activation
+ * changed since it was made calls for a new one. */
+static gboolean
+workspace_matches_activations (const StNetwork *network)
+{
+  for (guint l = 0; network->z != NULL && l < network->layers->len; l++)
+    {
+      StLayer *layer = g_ptr_array_index (network->layers, l);
+      gboolean shared = network->a[l] == network->z[l];
+
+      if (shared != (st_layer_get_activation (layer) == ST_ACTIVATION_IDENTITY))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Grow the workspace to hold @batch samples.  It only grows, so a
  * training loop with a fixed batch size allocates once. */
-static gboolean
-ensure_capacity (StNetwork  *network,
-                 guint       batch,
-                 GError    **error)
+gboolean
+st_network_ensure_capacity (StNetwork  *network,
+                            guint       batch,
+                            GError    **error)
 {
   guint n_layers = network->layers->len;
-  guint widest = st_network_get_n_inputs (network);
+  guint n_inputs = st_network_get_n_inputs (network);
+  guint n_threads = st_parallel_get_n_threads (network->parallel);
+  guint widest = n_inputs;
 
-  if (batch <= network->capacity)
+  if (batch <= network->capacity && network->scratch_threads == n_threads &&
+      workspace_matches_activations (network))
     return TRUE;
 
+  batch = MAX (batch, network->capacity);
   free_workspace (network);
 
   network->z = g_new0 (double *, n_layers);
   network->a = g_new0 (double *, n_layers);
   for (guint l = 0; l < n_layers; l++)
     {
-      guint rows = st_layer_get_rows (g_ptr_array_index (network->layers, l));
+      StLayer *layer = g_ptr_array_index (network->layers, l);
+      guint rows = st_layer_get_rows (layer);
 
       widest = MAX (widest, rows);
-      if ((network->z[l] = try_alloc_doubles ((gsize) rows * batch, error)) == NULL ||
-          (network->a[l] = try_alloc_doubles ((gsize) rows * batch, error)) == NULL)
+      if ((network->z[l] = try_alloc_doubles ((gsize) rows * batch, error)) == NULL)
+        goto failed;
+
+      /* The identity needs no second copy of its outputs. */
+      if (st_layer_get_activation (layer) == ST_ACTIVATION_IDENTITY)
+        network->a[l] = network->z[l];
+      else if ((network->a[l] = try_alloc_doubles ((gsize) rows * batch, error)) == NULL)
         goto failed;
     }
 
   if ((network->delta[0] = try_alloc_doubles ((gsize) widest * batch, error)) == NULL ||
       (network->delta[1] = try_alloc_doubles ((gsize) widest * batch, error)) == NULL ||
-      (network->input_grad = try_alloc_doubles ((gsize) widest * batch, error)) == NULL)
+      (network->input_grad = try_alloc_doubles ((gsize) n_inputs * batch, error)) == NULL ||
+      (network->row_cost = try_alloc_doubles (widest, error)) == NULL ||
+      (network->scratch = try_alloc_doubles ((gsize) 4 * n_threads * batch, error)) == NULL)
+    goto failed;
+
+  if (network->input_mean != NULL &&
+      (network->standardized = try_alloc_doubles ((gsize) n_inputs * batch, error)) == NULL)
     goto failed;
 
   network->capacity = batch;
+  network->scratch_threads = n_threads;
   return TRUE;
 
 failed:
   free_workspace (network);
   return FALSE;
+}
+
+/* Returns: four rows of capacity doubles for team member @worker. */
+double *
+st_network_get_scratch (StNetwork *network,
+                        guint      worker)
+{
+  return network->scratch + (gsize) 4 * worker * network->capacity;
+}
+
+/* Make every layer's thread shares match the team, once per change. */
+void
+st_network_prepare_layers (StNetwork *network)
+{
+  guint n_threads = st_parallel_get_n_threads (network->parallel);
+
+  for (guint l = 0; l < network->layers->len; l++)
+    st_layer_prepare_splits (g_ptr_array_index (network->layers, l), n_threads);
+}
+
+/* Returns: @x, or its standardized copy when the network has one. */
+const double *
+st_network_standardize (StNetwork    *network,
+                        const double *x,
+                        guint         batch)
+{
+  guint n_inputs = st_network_get_n_inputs (network);
+
+  if (network->input_mean == NULL)
+    return x;
+
+  for (guint j = 0; j < n_inputs; j++)
+    {
+      const double *from = x + (gsize) j * batch;
+      double *to = network->standardized + (gsize) j * batch;
+
+      for (guint b = 0; b < batch; b++)
+        to[b] = (from[b] - network->input_mean[j]) * network->input_scale[j];
+    }
+
+  return network->standardized;
+}
+
+typedef struct
+{
+  StNetwork *network;
+  StLayer *layer;
+  guint index;          /* of the layer */
+  guint batch;
+  const double *t;      /* targets, for the loss job */
+  double *dz;
+  double *da;
+} RowJob;
+
+static void
+rows_of_worker (guint  rows,
+                guint  worker,
+                guint  n_workers,
+                guint *first,
+                guint *last)
+{
+  *first = (guint) ((guint64) rows * worker / n_workers);
+  *last = (guint) ((guint64) rows * (worker + 1) / n_workers);
+}
+
+static void
+activation_forward_share (gpointer data,
+                          guint    worker,
+                          guint    n_workers)
+{
+  RowJob *job = data;
+  guint first;
+  guint last;
+  gsize offset;
+
+  rows_of_worker (st_layer_get_rows (job->layer), worker, n_workers, &first, &last);
+  offset = (gsize) first * job->batch;
+  st_activation_forward (job->layer->activation, job->network->z[job->index] + offset,
+                         job->network->a[job->index] + offset, last - first, job->batch);
 }
 
 /**
@@ -335,21 +570,30 @@ st_network_forward (StNetwork     *network,
                     GError       **error)
 {
   guint n_layers = network->layers->len;
-  const double *input = x;
+  const double *input;
 
   g_return_val_if_fail (n_layers > 0, NULL);
   g_return_val_if_fail (batch > 0, NULL);
 
-  if (!ensure_capacity (network, batch, error))
+  if (!st_network_ensure_capacity (network, batch, error))
     return NULL;
+  st_network_prepare_layers (network);
 
+  input = st_network_standardize (network, x, batch);
   for (guint l = 0; l < n_layers; l++)
     {
       StLayer *layer = g_ptr_array_index (network->layers, l);
+      RowJob job = { network, layer, l, batch, NULL, NULL, NULL };
 
-      st_layer_forward_product (layer, input, batch, network->z[l]);
-      st_activation_forward (layer->activation, network->z[l], network->a[l],
-                             st_layer_get_rows (layer), batch);
+      st_layer_forward_product (layer, input, batch, network->z[l], network->parallel);
+
+      /* Softmax couples the units of a sample, so it cannot split by rows. */
+      if (layer->activation == ST_ACTIVATION_SOFTMAX)
+        st_activation_forward (layer->activation, network->z[l], network->a[l],
+                               st_layer_get_rows (layer), batch);
+      else if (layer->activation != ST_ACTIVATION_IDENTITY)
+        st_parallel_run (network->parallel, activation_forward_share, &job);
+
       input = network->a[l];
     }
 
@@ -378,8 +622,78 @@ st_network_compute_cost (StNetwork     *network,
     return FALSE;
 
   *cost = st_loss_cost (network->loss, network->z[last], network->a[last], t,
-                        st_network_get_n_outputs (network), batch);
+                        st_network_get_n_outputs (network), batch, network->row_cost,
+                        st_network_get_scratch (network, 0));
   return TRUE;
+}
+
+static void
+output_gradient_share (gpointer data,
+                       guint    worker,
+                       guint    n_workers)
+{
+  RowJob *job = data;
+  StNetwork *network = job->network;
+  guint rows = st_layer_get_rows (job->layer);
+  double n = (double) rows * job->batch;
+  double *error = st_network_get_scratch (network, worker);
+  guint first;
+  guint last;
+
+  rows_of_worker (rows, worker, n_workers, &first, &last);
+  for (guint i = first; i < last; i++)
+    {
+      gsize row = (gsize) i * job->batch;
+
+      network->row_cost[i] = st_loss_squared_error_row (job->layer->activation,
+                                                        network->z[job->index] + row,
+                                                        network->a[job->index] + row,
+                                                        job->t + row, job->batch, n,
+                                                        error, job->dz + row);
+    }
+}
+
+/* The loss's cost and dL/dz of the output layer, into @dz. */
+static double
+output_gradient (StNetwork    *network,
+                 const double *t,
+                 guint         batch,
+                 double       *dz,
+                 double       *da)
+{
+  guint last = network->layers->len - 1;
+  StLayer *output = g_ptr_array_index (network->layers, last);
+  guint rows = st_layer_get_rows (output);
+
+  if (network->loss == ST_LOSS_HALF_MSE && output->activation != ST_ACTIVATION_SOFTMAX)
+    {
+      RowJob job = { network, output, last, batch, t, dz, NULL };
+
+      st_parallel_run (network->parallel, output_gradient_share, &job);
+      return st_vector_sum (network->row_cost, rows) / (2.0 * rows * batch);
+    }
+
+  st_loss_output_gradient (network->loss, output->activation, network->z[last],
+                           network->a[last], t, rows, batch, da, dz);
+  return st_loss_cost (network->loss, network->z[last], network->a[last], t, rows, batch,
+                       network->row_cost, st_network_get_scratch (network, 0));
+}
+
+static void
+activation_backward_share (gpointer data,
+                           guint    worker,
+                           guint    n_workers)
+{
+  RowJob *job = data;
+  guint first;
+  guint last;
+  gsize offset;
+
+  rows_of_worker (st_layer_get_rows (job->layer), worker, n_workers, &first, &last);
+  offset = (gsize) first * job->batch;
+  st_activation_backward (job->layer->activation, job->network->z[job->index] + offset,
+                          job->network->a[job->index] + offset, job->da + offset,
+                          job->da + offset, last - first, job->batch);
 }
 
 /**
@@ -392,8 +706,9 @@ st_network_compute_cost (StNetwork     *network,
  * @error: return location for an error
  *
  * Runs forward and backward passes.  Afterwards every layer holds dL/dW
- * for its stored entries and dL/db, and st_network_get_input_gradient()
- * returns dL/dx.  Gradients are overwritten, not accumulated.
+ * for its stored entries and dL/db, and, when enabled,
+ * st_network_get_input_gradient() returns dL/dx.  Gradients are
+ * overwritten, not accumulated.
  */
 gboolean
 st_network_compute_gradients (StNetwork     *network,
@@ -404,23 +719,20 @@ st_network_compute_gradients (StNetwork     *network,
                               GError       **error)
 {
   guint n_layers = network->layers->len;
-  guint last = n_layers - 1;
-  StLayer *output = g_ptr_array_index (network->layers, last);
+  const double *input;
+  double batch_cost;
   double *dz;
   double *da;
 
   if (st_network_forward (network, x, batch, error) == NULL)
     return FALSE;
+  input = st_network_standardize (network, x, batch);
 
-  if (cost != NULL)
-    *cost = st_loss_cost (network->loss, network->z[last], network->a[last], t,
-                          st_layer_get_rows (output), batch);
-
-  /* The loss gives dL/dz of the output layer. */
   dz = network->delta[0];
   da = network->delta[1];
-  st_loss_output_gradient (network->loss, output->activation, network->z[last],
-                           network->a[last], t, st_layer_get_rows (output), batch, da, dz);
+  batch_cost = output_gradient (network, t, batch, dz, da);
+  if (cost != NULL)
+    *cost = batch_cost;
 
   /* Walk back through the layers: each one stores its weight gradient,
    * then passes dL/da = W^T dz to the layer below, which turns it into
@@ -428,21 +740,29 @@ st_network_compute_gradients (StNetwork     *network,
   for (guint l = n_layers; l-- > 0;)
     {
       StLayer *layer = g_ptr_array_index (network->layers, l);
-      const double *input = l > 0 ? network->a[l - 1] : x;
+      const double *layer_input = l > 0 ? network->a[l - 1] : input;
+      RowJob job;
       double *swap;
 
-      st_layer_weight_gradient (layer, input, dz, batch);
+      st_layer_weight_gradient (layer, layer_input, dz, batch, network->parallel);
 
       if (l == 0)
         {
-          st_layer_input_gradient (layer, dz, batch, network->input_grad);
+          if (network->want_input_gradient)
+            {
+              st_layer_input_gradient (layer, dz, batch, network->input_grad, network->parallel);
+              for (guint j = 0; network->input_scale != NULL && j < st_layer_get_cols (layer); j++)
+                for (guint b = 0; b < batch; b++)
+                  network->input_grad[(gsize) j * batch + b] *= network->input_scale[j];
+            }
           break;
         }
 
-      st_layer_input_gradient (layer, dz, batch, da);
-      st_activation_backward (((StLayer *) g_ptr_array_index (network->layers, l - 1))->activation,
-                              network->z[l - 1], network->a[l - 1], da, da,
-                              st_layer_get_cols (layer), batch);
+      st_layer_input_gradient (layer, dz, batch, da, network->parallel);
+      job = (RowJob) { network, g_ptr_array_index (network->layers, l - 1), l - 1, batch,
+                       NULL, NULL, da };
+      st_parallel_run (network->parallel, activation_backward_share, &job);
+
       swap = dz;
       dz = da;
       da = swap;
@@ -470,41 +790,11 @@ st_network_get_output (const StNetwork *network)
  * st_network_get_input_gradient:
  *
  * Returns: (transfer none): dL/dx of the last st_network_compute_gradients()
- * call, n_inputs x batch
+ * call, n_inputs x batch, when st_network_set_input_gradient_enabled()
+ * turned it on
  */
 const double *
 st_network_get_input_gradient (const StNetwork *network)
 {
   return network->input_grad;
-}
-
-/**
- * st_network_apply_sgd:
- * @network: a network holding gradients
- * @learning_rate: step size
- *
- * Plain gradient descent, w -= rate x dL/dw, on stored entries and biases
- * only; structural zeros have no storage and stay exactly zero.
- */
-void
-st_network_apply_sgd (StNetwork *network,
-                      double     learning_rate)
-{
-  for (guint l = 0; l < network->layers->len; l++)
-    {
-      StLayer *layer = g_ptr_array_index (network->layers, l);
-      gsize nnz = st_layer_get_nnz (layer);
-      double *w = layer->weights->data;
-
-      for (gsize k = 0; k < nnz; k++)
-        w[k] -= learning_rate * layer->weight_grad[k];
-
-      if (layer->bias != NULL)
-        {
-          guint rows = st_layer_get_rows (layer);
-
-          for (guint i = 0; i < rows; i++)
-            layer->bias[i] -= learning_rate * layer->bias_grad[i];
-        }
-    }
 }

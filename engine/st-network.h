@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "st-optimizer.h"
 #include "st-types.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,22 @@ void          st_network_set_loss              (StNetwork        *network,
 gboolean      st_network_set_layout            (StNetwork        *network,
                                                 StLayout          layout,
                                                 GError          **error);
+gboolean      st_network_set_threads           (StNetwork        *network,
+                                                guint             n_threads,
+                                                GError          **error);
+guint         st_network_get_threads           (const StNetwork  *network);
+void          st_network_set_input_gradient_enabled (StNetwork   *network,
+                                                     gboolean     enabled);
+void          st_network_set_fusion_disabled   (StNetwork        *network,
+                                                gboolean          disabled);
+void          st_network_set_standardization   (StNetwork        *network,
+                                                const double     *mean,
+                                                const double     *scale);
+const double *st_network_get_input_mean        (const StNetwork  *network);
+const double *st_network_get_input_scale       (const StNetwork  *network);
+guint64       st_network_get_updates           (const StNetwork  *network);
+void          st_network_set_updates           (StNetwork        *network,
+                                                guint64           updates);
 
 const double *st_network_forward               (StNetwork        *network,
                                                 const double     *x,
@@ -56,6 +73,15 @@ gboolean      st_network_compute_gradients     (StNetwork        *network,
                                                 GError          **error);
 const double *st_network_get_output            (const StNetwork  *network);
 const double *st_network_get_input_gradient    (const StNetwork  *network);
+gboolean      st_network_train_step            (StNetwork        *network,
+                                                const double     *x,
+                                                const double     *t,
+                                                guint             batch,
+                                                const StOptimizer *optimizer,
+                                                double            learning_rate,
+                                                double            max_norm,
+                                                double           *cost,
+                                                GError          **error);
 void          st_network_apply_sgd             (StNetwork        *network,
                                                 double            learning_rate);
 

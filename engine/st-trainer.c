@@ -43,6 +43,8 @@ struct _StTrainer
   StHistory *history;
 };
 
+/* Plain SGD at rate 0.1 with batches of 32, a constant rate, no
+ * clipping, no standardization, no test split, one thread. */
 void
 st_train_settings_init_default (StTrainSettings *settings)
 {
@@ -50,6 +52,11 @@ st_train_settings_init_default (StTrainSettings *settings)
   settings->batch_size = 32;
   settings->seed = 1;
   settings->test_fraction = 0.0;
+  st_optimizer_init_default (&settings->optimizer, ST_OPTIMIZER_SGD);
+  st_schedule_init_default (&settings->schedule);
+  settings->max_norm = 0.0;
+  settings->standardize = FALSE;
+  settings->threads = 1;
 }
 
 static gboolean
@@ -78,7 +85,49 @@ validate_settings (const StTrainSettings  *settings,
       return FALSE;
     }
 
-  return TRUE;
+  if (!(settings->max_norm >= 0.0) || !isfinite (settings->max_norm))
+    {
+      g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
+                   "The clipping norm %g must be 0 (no clipping) or positive", settings->max_norm);
+      return FALSE;
+    }
+
+  return st_optimizer_validate (&settings->optimizer, error) &&
+         st_schedule_validate (&settings->schedule, error);
+}
+
+/* Set the network's input standardization from the training split:
+ * mean and 1 / standard deviation per input.  An input that never
+ * changes keeps the factor 1, since x - mean is 0 anyway. */
+static void
+standardize (StTrainer *trainer)
+{
+  guint n_inputs = st_dataset_get_n_inputs (trainer->dataset);
+  const double *inputs = st_dataset_get_inputs (trainer->dataset);
+  g_autofree double *mean = g_new0 (double, n_inputs);
+  g_autofree double *scale = g_new0 (double, n_inputs);
+
+  for (guint s = 0; s < trainer->n_train; s++)
+    for (guint j = 0; j < n_inputs; j++)
+      mean[j] += inputs[(gsize) trainer->order[s] * n_inputs + j];
+  for (guint j = 0; j < n_inputs; j++)
+    mean[j] /= trainer->n_train;
+
+  for (guint s = 0; s < trainer->n_train; s++)
+    for (guint j = 0; j < n_inputs; j++)
+      {
+        double d = inputs[(gsize) trainer->order[s] * n_inputs + j] - mean[j];
+
+        scale[j] += d * d;
+      }
+  for (guint j = 0; j < n_inputs; j++)
+    {
+      double deviation = sqrt (scale[j] / trainer->n_train);
+
+      scale[j] = deviation > 0.0 ? 1.0 / deviation : 1.0;
+    }
+
+  st_network_set_standardization (trainer->network, mean, scale);
 }
 
 /**
@@ -89,7 +138,9 @@ validate_settings (const StTrainSettings  *settings,
  * @error: return location for an error
  *
  * Shuffles the samples once with the seed and holds out the last
- * round(test_fraction x n) of them for testing.
+ * round(test_fraction x n) of them for testing.  With standardize set,
+ * it also gives the network the input standardization of the training
+ * split, which stays with the network when it is saved.
  *
  * Returns: (transfer full): a trainer, or %NULL with @error set
  */
@@ -106,6 +157,7 @@ st_trainer_new (StNetwork             *network,
 
   if (!validate_settings (settings, error) ||
       !st_network_validate (network, error) ||
+      !st_network_set_threads (network, settings->threads, error) ||
       !st_dataset_check_fits (dataset, st_network_get_n_inputs (network),
                               st_network_get_n_outputs (network), error))
     return NULL;
@@ -135,6 +187,9 @@ st_trainer_new (StNetwork             *network,
   if (n_test > 0)
     st_random_shuffle (trainer->rng, trainer->order, n_samples);
   st_random_shuffle (trainer->rng, trainer->order, trainer->n_train);
+
+  if (settings->standardize)
+    standardize (trainer);
 
   trainer->capacity = MAX (MIN (settings->batch_size, n_samples), MIN (EVALUATION_CHUNK, n_samples));
   trainer->x = g_new (double, (gsize) st_network_get_n_inputs (trainer->network) * trainer->capacity);
@@ -284,17 +339,24 @@ st_trainer_step (StTrainer  *trainer,
 {
   guint count = MIN (trainer->settings.batch_size, trainer->n_train - trainer->position);
   guint n_outputs = st_network_get_n_outputs (trainer->network);
+  g_autoptr(GError) step_error = NULL;
   double cost;
 
   st_dataset_gather (trainer->dataset, trainer->order + trainer->position, count, n_outputs,
                      trainer->x, trainer->t);
 
-  if (!st_network_compute_gradients (trainer->network, trainer->x, trainer->t, count,
-                                     &cost, error) ||
-      !check_finite_cost (trainer, cost, error))
-    return FALSE;
+  if (!st_network_train_step (trainer->network, trainer->x, trainer->t, count,
+                              &trainer->settings.optimizer, st_trainer_get_current_rate (trainer),
+                              trainer->settings.max_norm, &cost, &step_error))
+    {
+      /* The network leaves the weights alone when the cost is not finite;
+       * say so in words a user can act on. */
+      if (g_error_matches (step_error, ST_ERROR, ST_ERROR_NUMERIC))
+        return check_finite_cost (trainer, cost, error);
 
-  st_network_apply_sgd (trainer->network, trainer->settings.learning_rate);
+      g_propagate_error (error, g_steal_pointer (&step_error));
+      return FALSE;
+    }
 
   trainer->step++;
   trainer->position += count;
@@ -374,10 +436,23 @@ st_trainer_get_n_test (StTrainer *trainer)
   return trainer->n_test;
 }
 
+/* Returns: the base rate r0 of the schedule. */
 double
 st_trainer_get_learning_rate (StTrainer *trainer)
 {
   return trainer->settings.learning_rate;
+}
+
+/* Returns: the rate the schedule gives the next step. */
+double
+st_trainer_get_current_rate (StTrainer *trainer)
+{
+  guint steps_per_epoch = st_trainer_get_steps_per_epoch (trainer);
+  guint step_in_epoch = (trainer->position + trainer->settings.batch_size - 1) /
+                        trainer->settings.batch_size;
+
+  return st_schedule_get_rate (&trainer->settings.schedule, trainer->settings.learning_rate,
+                               trainer->epoch, step_in_epoch, steps_per_epoch);
 }
 
 /* Takes effect at the next step.  Non-positive or non-finite rates are

@@ -7,16 +7,23 @@
 
 #include <glib.h>
 
+#include "st-optimizer.h"
+#include "st-schedule.h"
 #include "st-types.h"
 
 G_BEGIN_DECLS
 
 typedef struct
 {
-  double learning_rate;  /* SGD step size */
+  double learning_rate;  /* the base rate r0 of the schedule */
   guint batch_size;      /* samples per step; the last batch of an epoch may be smaller */
   guint64 seed;          /* drives the train/test split and the batch order */
   double test_fraction;  /* share of samples held out for testing, in [0, 1) */
+  StOptimizer optimizer;
+  StSchedule schedule;
+  double max_norm;       /* clip the gradient to this global norm; 0 for none */
+  gboolean standardize;  /* compute the input standardization on the training split */
+  guint threads;         /* threads for the sparse kernels, at least 1 */
 } StTrainSettings;
 
 void              st_train_settings_init_default (StTrainSettings       *settings);
@@ -47,6 +54,7 @@ guint             st_trainer_get_steps_per_epoch (StTrainer          *trainer);
 guint             st_trainer_get_n_train      (StTrainer             *trainer);
 guint             st_trainer_get_n_test       (StTrainer             *trainer);
 double            st_trainer_get_learning_rate (StTrainer            *trainer);
+double            st_trainer_get_current_rate (StTrainer             *trainer);
 void              st_trainer_set_learning_rate (StTrainer            *trainer,
                                                 double                learning_rate);
 StSnapshot       *st_trainer_create_snapshot  (StTrainer             *trainer);

@@ -1,0 +1,416 @@
+/* st-network-step.c: one training step: gradients, clipping and update
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A network of one layer with an element-wise activation and squared
+ * error can compute its gradient in one pass over its rows, because the
+ * forward sum of row i, its error and its gradient need only row i.  The
+ * inputs a row gathers are then still in cache for its gradient.  The
+ * fused pass uses the same row arithmetic as the separate passes, so
+ * both give the same bits.
+ */
+
+#define G_LOG_DOMAIN "engine"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "st-activation.h"
+#include "st-error.h"
+#include "st-layer-private.h"
+#include "st-loss.h"
+#include "st-loss-row.h"
+#include "st-network-private.h"
+#include "st-vector.h"
+#include "st-optimizer.h"
+
+typedef struct
+{
+  StNetwork *network;
+  StLayer *layer;
+  const double *x;
+  const double *t;
+  guint batch;
+  const StOptimizer *optimizer;
+  StOptimizerStep step;
+  double scale;        /* gradient factor from clipping, 1 without */
+  double cost;         /* of the batch, from the fused step */
+} StepJob;
+
+/* Allocate the optimizer state the rule needs, once; later steps reuse it. */
+static gboolean
+ensure_optimizer_state (StNetwork          *network,
+                        const StOptimizer  *optimizer,
+                        GError            **error)
+{
+  guint n_states = st_optimizer_get_n_states (optimizer);
+
+  for (guint l = 0; l < network->layers->len; l++)
+    {
+      StLayer *layer = g_ptr_array_index (network->layers, l);
+      gsize nnz = st_layer_get_nnz (layer);
+      guint rows = st_layer_get_rows (layer);
+
+      for (guint s = 0; s < n_states; s++)
+        {
+          if (layer->weight_state[s] == NULL)
+            layer->weight_state[s] = g_try_malloc0_n (MAX (nnz, 1), sizeof (double));
+          if (layer->bias != NULL && layer->bias_state[s] == NULL)
+            layer->bias_state[s] = g_try_malloc0_n (rows, sizeof (double));
+
+          if (layer->weight_state[s] == NULL || (layer->bias != NULL && layer->bias_state[s] == NULL))
+            {
+              g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
+                           "Cannot allocate the optimizer state of layer %u: not enough memory",
+                           l + 1);
+              return FALSE;
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+static inline __attribute__ ((always_inline)) double *
+state_at (double *state,
+          gsize   k)
+{
+  return state != NULL ? state + k : NULL;
+}
+
+/* Update the weights at positions [first, last) from their gradients.
+ * The update of one weight needs only its own gradient and state, so any
+ * split of the positions gives the same result.  Plain SGD gets its own
+ * vector loop, since it is the common case and the cheapest to run. */
+ST_VECTORIZED static void
+update_positions (const StepJob *job,
+                  double        *w,
+                  const double  *g,
+                  double        *s1,
+                  double        *s2,
+                  gsize          first,
+                  gsize          last,
+                  gboolean       decay)
+{
+  const StOptimizer *optimizer = job->optimizer;
+  double scale = job->scale;
+
+  if (optimizer->kind == ST_OPTIMIZER_SGD)
+    {
+      double rate = job->step.rate;
+      double d = decay ? optimizer->weight_decay : 0.0;
+      StLanes rates = { rate, rate, rate, rate, rate, rate, rate, rate };
+      StLanes scales = { scale, scale, scale, scale, scale, scale, scale, scale };
+      StLanes decays = { d, d, d, d, d, d, d, d };
+      gsize k = first;
+
+      for (; k + ST_LANES <= last; k += ST_LANES)
+        {
+          StLanes weights;
+          StLanes gradients;
+
+          ST_LOAD_LANES (weights, w + k);
+          ST_LOAD_LANES (gradients, g + k);
+          weights -= rates * (gradients * scales + decays * weights);
+          ST_STORE_LANES (w + k, weights);
+        }
+      for (; k < last; k++)
+        w[k] -= rate * (g[k] * scale + d * w[k]);
+      return;
+    }
+
+  for (gsize k = first; k < last; k++)
+    st_optimizer_update (optimizer, &job->step, &w[k], g[k] * scale, state_at (s1, k),
+                         state_at (s2, k), decay);
+}
+
+/* Update member @worker's share of the weights and biases of the job's
+ * layer: equal shares of the positions and of the rows. */
+static void
+update_layer_share (const StepJob *job,
+                    guint          worker,
+                    guint          n_workers)
+{
+  StLayer *layer = job->layer;
+  gsize nnz = st_layer_get_nnz (layer);
+  guint rows = st_layer_get_rows (layer);
+
+  update_positions (job, layer->weights->data, layer->weight_grad, layer->weight_state[0],
+                    layer->weight_state[1], nnz * worker / n_workers,
+                    nnz * (worker + 1) / n_workers, TRUE);
+
+  if (layer->bias != NULL)
+    update_positions (job, layer->bias, layer->bias_grad, layer->bias_state[0],
+                      layer->bias_state[1], (gsize) rows * worker / n_workers,
+                      (gsize) rows * (worker + 1) / n_workers, FALSE);
+}
+
+static void
+update_share (gpointer data,
+              guint    worker,
+              guint    n_workers)
+{
+  update_layer_share (data, worker, n_workers);
+}
+
+/* Forward sum, error and gradient of rows [first, last), in one pass per
+ * row.  The row's pre-activation, activation and dz live only in the
+ * member's scratch rows: nothing needs them after the step, and keeping
+ * them out of the network's batch-sized arrays leaves the shared cache
+ * to the inputs the rows gather.  Everything it calls is inlined, so a
+ * row costs no function call; for a 65536-row layer that matters. */
+ST_VECTORIZED static void
+fused_rows (const StepJob *job,
+            guint          first,
+            guint          last,
+            double        *scratch)
+{
+  StLayer *layer = job->layer;
+  const StTraversal *rows = &layer->by_row;
+  StActivation activation = layer->activation;
+  guint batch = job->batch;
+  guint capacity = job->network->capacity;
+  double n = (double) st_layer_get_rows (layer) * batch;
+  double *zi = scratch;
+  double *ai = activation == ST_ACTIVATION_IDENTITY ? scratch : scratch + capacity;
+  double *dzi = scratch + 2 * (gsize) capacity;
+  double *error = scratch + 3 * (gsize) capacity;
+  double *row_cost = job->network->row_cost;
+
+  for (guint i = first; i < last; i++)
+    {
+      const double *ti = job->t + (gsize) i * batch;
+
+      st_vector_accumulate (zi, layer->bias != NULL ? layer->bias[i] : 0.0,
+                            rows->start[i], rows->start[i + 1], layer->weights->data,
+                            rows->position, rows->index, job->x, batch);
+      if (ai != zi)
+        st_activation_forward (activation, zi, ai, 1, batch);
+
+      row_cost[i] = st_loss_row_inline (activation, zi, ai, ti, batch, n, error, dzi);
+
+      st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1],
+                           rows->position, rows->index, job->x, dzi, batch);
+      if (layer->bias_grad != NULL)
+        layer->bias_grad[i] = st_vector_sum (dzi, batch);
+    }
+}
+
+/* The whole step of a single layer with an element-wise activation and
+ * squared error, in one job.  First the rows' forward sums, errors and
+ * gradients, then a barrier.  Every member then adds up the batch cost
+ * the same way and, when it is finite, updates its share.  This takes
+ * one hand-over to the helpers per step instead of two. */
+static void
+fused_share (gpointer data,
+             guint    worker,
+             guint    n_workers)
+{
+  StepJob *job = data;
+  StNetwork *network = job->network;
+  guint n_rows = st_layer_get_rows (job->layer);
+  double cost;
+  guint first;
+  guint last;
+
+  st_traversal_get_share (&job->layer->by_row, worker, n_workers, &first, &last);
+  fused_rows (job, first, last, st_network_get_scratch (network, worker));
+
+  st_parallel_barrier (network->parallel);
+
+  cost = st_vector_sum (network->row_cost, n_rows) / (2.0 * n_rows * job->batch);
+  if (worker == 0)
+    job->cost = cost;
+  if (!isfinite (cost))
+    return;
+
+  update_layer_share (job, worker, n_workers);
+}
+
+static gboolean
+can_fuse (const StNetwork *network,
+          double           max_norm)
+{
+  StLayer *layer;
+
+  if (network->layers->len != 1 || network->fusion_disabled || max_norm > 0.0)
+    return FALSE;
+
+  layer = g_ptr_array_index (network->layers, 0);
+  return network->loss == ST_LOSS_HALF_MSE && layer->activation != ST_ACTIVATION_SOFTMAX;
+}
+
+static void
+square_sum_share (gpointer data,
+                  guint    worker,
+                  guint    n_workers)
+{
+  const StepJob *job = data;
+  StLayer *layer = job->layer;
+  const StTraversal *rows = &layer->by_row;
+  guint first;
+  guint last;
+
+  st_traversal_get_share (rows, worker, n_workers, &first, &last);
+  for (guint i = first; i < last; i++)
+    {
+      double sum = 0.0;
+
+      for (int e = rows->start[i]; e < rows->start[i + 1]; e++)
+        {
+          double g = layer->weight_grad[rows->position ? rows->position[e] : e];
+
+          sum += g * g;
+        }
+      if (layer->bias_grad != NULL)
+        sum += layer->bias_grad[i] * layer->bias_grad[i];
+
+      job->network->row_cost[i] = sum;
+    }
+}
+
+/* Returns: the Euclidean norm of every weight and bias gradient.  Each row
+ * is summed in canonical order and the rows in lane order, so neither
+ * the layout nor the thread count changes the result. */
+static double
+gradient_norm (StNetwork *network)
+{
+  double squares = 0.0;
+
+  for (guint l = 0; l < network->layers->len; l++)
+    {
+      StLayer *layer = g_ptr_array_index (network->layers, l);
+      StepJob job = { .network = network, .layer = layer };
+
+      st_parallel_run (network->parallel, square_sum_share, &job);
+      squares += st_vector_sum (network->row_cost, st_layer_get_rows (layer));
+    }
+
+  return sqrt (squares);
+}
+
+/* Apply the optimizer to every layer, gradients scaled by @scale. */
+static void
+apply_update (StNetwork         *network,
+              const StOptimizer *optimizer,
+              double             learning_rate,
+              double             scale)
+{
+  StepJob job = { .network = network, .optimizer = optimizer, .scale = scale };
+
+  network->updates++;
+  st_optimizer_begin_step (optimizer, learning_rate, network->updates, &job.step);
+
+  for (guint l = 0; l < network->layers->len; l++)
+    {
+      job.layer = g_ptr_array_index (network->layers, l);
+      st_parallel_run (network->parallel, update_share, &job);
+    }
+}
+
+/**
+ * st_network_train_step:
+ * @network: a valid network
+ * @x: (array): inputs, n_inputs x @batch
+ * @t: (array): targets, n_outputs x @batch
+ * @batch: number of samples
+ * @optimizer: the update rule
+ * @learning_rate: its rate for this step
+ * @max_norm: clip the gradient to this Euclidean norm over all weights
+ *   and biases, or 0 for no clipping
+ * @cost: (out) (optional): the batch cost before the update
+ * @error: return location for an error
+ *
+ * Computes the gradients and updates every stored weight and bias once.
+ * Allocates only on the first call and when the batch grows.
+ *
+ * Returns: %FALSE with @error set when memory runs out or the cost is
+ * not finite (%ST_ERROR_NUMERIC, with @cost set); the weights are then
+ * unchanged
+ */
+gboolean
+st_network_train_step (StNetwork          *network,
+                       const double       *x,
+                       const double       *t,
+                       guint               batch,
+                       const StOptimizer  *optimizer,
+                       double              learning_rate,
+                       double              max_norm,
+                       double             *cost,
+                       GError            **error)
+{
+  double scale = 1.0;
+  double batch_cost;
+
+  if (!st_network_ensure_capacity (network, batch, error) ||
+      !ensure_optimizer_state (network, optimizer, error))
+    return FALSE;
+  st_network_prepare_layers (network);
+
+  if (can_fuse (network, max_norm))
+    {
+      StLayer *layer = g_ptr_array_index (network->layers, 0);
+      StepJob job = { network, layer, st_network_standardize (network, x, batch), t, batch,
+                      optimizer, { 0 }, 1.0, 0.0 };
+
+      /* The update count moves first, so Adam's correction is the same as
+       * in the separate passes.  It moves back when the cost is not finite,
+       * because then nothing was updated. */
+      network->updates++;
+      st_optimizer_begin_step (optimizer, learning_rate, network->updates, &job.step);
+      st_parallel_run (network->parallel, fused_share, &job);
+      network->batch = batch;
+      batch_cost = job.cost;
+      if (!isfinite (batch_cost))
+        network->updates--;
+    }
+  else if (!st_network_compute_gradients (network, x, t, batch, &batch_cost, error))
+    return FALSE;
+
+  if (cost != NULL)
+    *cost = batch_cost;
+
+  /* Never update from a batch whose cost is not finite: the weights stay
+   * as they were, and the caller decides what to tell the user. */
+  if (!isfinite (batch_cost))
+    {
+      g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
+                   "The cost is %g; no weight was changed", batch_cost);
+      return FALSE;
+    }
+
+  if (can_fuse (network, max_norm))
+    return TRUE;
+
+  if (max_norm > 0.0)
+    {
+      double norm = gradient_norm (network);
+
+      if (norm > max_norm)
+        scale = max_norm / norm;
+    }
+
+  apply_update (network, optimizer, learning_rate, scale);
+  return TRUE;
+}
+
+/**
+ * st_network_apply_sgd:
+ * @network: a network holding gradients
+ * @learning_rate: step size
+ *
+ * Plain gradient descent, w -= rate x dL/dw, on stored entries and biases
+ * only; structural zeros have no storage and stay exactly zero.
+ */
+void
+st_network_apply_sgd (StNetwork *network,
+                      double     learning_rate)
+{
+  StOptimizer sgd;
+
+  st_optimizer_init_default (&sgd, ST_OPTIMIZER_SGD);
+  st_network_prepare_layers (network);
+  apply_update (network, &sgd, learning_rate, 1.0);
+}

@@ -1,0 +1,236 @@
+/* st-parallel.c: a small team of threads for the sparse kernels
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A training step runs a handful of short parallel loops, each a fraction
+ * of a millisecond, so starting threads per loop would cost more than the
+ * loop.  The team keeps n - 1 helper threads alive; the calling thread is
+ * member 0.  Helpers wait for a new job number, spinning for a few
+ * microseconds before they sleep on a condition variable, which keeps the
+ * hand-over cheap while training and costs nothing while idle.
+ *
+ * Every member works on a share fixed by its index, never on whatever is
+ * left, so which thread computes an output element does not depend on
+ * timing.  Together with kernels that never split one element's sum
+ * across threads, this is what keeps results independent of the thread
+ * count.
+ */
+
+#define G_LOG_DOMAIN "engine"
+
+#include "config.h"
+
+#include "st-parallel.h"
+
+/* How many times a waiting thread polls before it sleeps: with the pause
+ * instruction, some hundreds of microseconds on current x86 machines (an
+ * estimate, not a measured bound).  Long enough to span the gap between
+ * two training steps, so that helpers rarely sleep while training runs
+ * and never pay the wake-up latency of the scheduler. */
+#define SPIN_ROUNDS 100000
+
+struct _StParallel
+{
+  guint n_threads;
+  GThread **helpers;        /* n_threads - 1 */
+
+  GMutex mutex;
+  GCond start;              /* a new job, or quit */
+  GCond done;               /* the last helper finished */
+
+  /* Written by the caller under the mutex before the job number moves. */
+  StParallelFunc function;
+  gpointer data;
+  gboolean quit;
+
+  volatile gint job;        /* increases by one per job */
+  volatile gint pending;    /* helpers still working on the current job */
+
+  /* st_parallel_barrier(): members arrived, and the phase that flips
+   * when the last one arrives. */
+  volatile gint barrier_count;
+  volatile gint barrier_phase;
+};
+
+/* Tell the processor this thread is waiting, which saves power and
+ * leaves more of a shared core to the other thread. */
+static inline void
+pause_briefly (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#endif
+}
+
+typedef struct
+{
+  StParallel *parallel;
+  guint index;
+} Helper;
+
+static gpointer
+helper_main (gpointer user_data)
+{
+  Helper *helper = user_data;
+  StParallel *parallel = helper->parallel;
+  guint index = helper->index;
+  gint seen = 0;
+
+  g_free (helper);
+
+  for (;;)
+    {
+      StParallelFunc function;
+      gpointer data;
+
+      for (guint round = 0; round < SPIN_ROUNDS && g_atomic_int_get (&parallel->job) == seen; round++)
+        pause_briefly ();
+
+      g_mutex_lock (&parallel->mutex);
+      while (g_atomic_int_get (&parallel->job) == seen && !parallel->quit)
+        g_cond_wait (&parallel->start, &parallel->mutex);
+      if (parallel->quit)
+        {
+          g_mutex_unlock (&parallel->mutex);
+          return NULL;
+        }
+      seen = g_atomic_int_get (&parallel->job);
+      function = parallel->function;
+      data = parallel->data;
+      g_mutex_unlock (&parallel->mutex);
+
+      function (data, index, parallel->n_threads);
+
+      if (g_atomic_int_dec_and_test (&parallel->pending))
+        {
+          g_mutex_lock (&parallel->mutex);
+          g_cond_signal (&parallel->done);
+          g_mutex_unlock (&parallel->mutex);
+        }
+    }
+}
+
+/**
+ * st_parallel_new:
+ * @n_threads: members of the team, the calling thread included; clamped
+ *   to 1..%ST_PARALLEL_MAX_THREADS
+ *
+ * Returns: (transfer full): a team; with one thread it runs jobs inline
+ */
+StParallel *
+st_parallel_new (guint n_threads)
+{
+  StParallel *parallel = g_new0 (StParallel, 1);
+
+  parallel->n_threads = CLAMP (n_threads, 1, ST_PARALLEL_MAX_THREADS);
+  g_mutex_init (&parallel->mutex);
+  g_cond_init (&parallel->start);
+  g_cond_init (&parallel->done);
+
+  parallel->helpers = g_new0 (GThread *, parallel->n_threads);
+  for (guint k = 1; k < parallel->n_threads; k++)
+    {
+      Helper *helper = g_new (Helper, 1);
+
+      helper->parallel = parallel;
+      helper->index = k;
+      parallel->helpers[k - 1] = g_thread_new ("st-kernel", helper_main, helper);
+    }
+
+  return parallel;
+}
+
+void
+st_parallel_free (StParallel *parallel)
+{
+  if (parallel == NULL)
+    return;
+
+  g_mutex_lock (&parallel->mutex);
+  parallel->quit = TRUE;
+  g_cond_broadcast (&parallel->start);
+  g_mutex_unlock (&parallel->mutex);
+
+  for (guint k = 0; k + 1 < parallel->n_threads; k++)
+    g_thread_join (parallel->helpers[k]);
+
+  g_free (parallel->helpers);
+  g_mutex_clear (&parallel->mutex);
+  g_cond_clear (&parallel->start);
+  g_cond_clear (&parallel->done);
+  g_free (parallel);
+}
+
+guint
+st_parallel_get_n_threads (const StParallel *parallel)
+{
+  return parallel->n_threads;
+}
+
+/**
+ * st_parallel_run:
+ * @parallel: a team
+ * @function: the work of one member
+ * @data: passed to @function
+ *
+ * Runs @function once on every member and returns when all are done.
+ * Only one thread at a time may call this on a team.
+ */
+void
+st_parallel_run (StParallel     *parallel,
+                 StParallelFunc  function,
+                 gpointer        data)
+{
+  if (parallel->n_threads == 1)
+    {
+      function (data, 0, 1);
+      return;
+    }
+
+  g_mutex_lock (&parallel->mutex);
+  parallel->function = function;
+  parallel->data = data;
+  g_atomic_int_set (&parallel->pending, (gint) parallel->n_threads - 1);
+  g_atomic_int_inc (&parallel->job);
+  g_cond_broadcast (&parallel->start);
+  g_mutex_unlock (&parallel->mutex);
+
+  function (data, 0, parallel->n_threads);
+
+  for (guint round = 0; round < SPIN_ROUNDS && g_atomic_int_get (&parallel->pending) > 0; round++)
+    pause_briefly ();
+
+  g_mutex_lock (&parallel->mutex);
+  while (g_atomic_int_get (&parallel->pending) > 0)
+    g_cond_wait (&parallel->done, &parallel->mutex);
+  g_mutex_unlock (&parallel->mutex);
+}
+
+/**
+ * st_parallel_barrier:
+ * @parallel: the team running the current job
+ *
+ * Waits inside a job until every member has reached this point, so a
+ * job can finish one phase everywhere before the next starts.  Every
+ * member must call it the same number of times.  It spins: all members
+ * are running, and the phases it separates last microseconds.
+ */
+void
+st_parallel_barrier (StParallel *parallel)
+{
+  gint phase;
+
+  if (parallel->n_threads == 1)
+    return;
+
+  phase = g_atomic_int_get (&parallel->barrier_phase);
+  if (g_atomic_int_add (&parallel->barrier_count, 1) == (gint) parallel->n_threads - 1)
+    {
+      g_atomic_int_set (&parallel->barrier_count, 0);
+      g_atomic_int_set (&parallel->barrier_phase, !phase);
+      return;
+    }
+
+  while (g_atomic_int_get (&parallel->barrier_phase) == phase)
+    pause_briefly ();
+}
