@@ -15,6 +15,15 @@ typedef struct
 {
   char *layers;
   double density;
+  char *pattern;
+  gint fan_in;
+  gint band;
+  gint block;
+  char *image;
+  gint window;
+  gint stride;
+  gint maps;
+  char *init;
   char *activation;
   char *output;
   gboolean no_bias;
@@ -28,6 +37,9 @@ static void
 new_options_clear (NewOptions *options)
 {
   g_free (options->layers);
+  g_free (options->pattern);
+  g_free (options->image);
+  g_free (options->init);
   g_free (options->activation);
   g_free (options->output);
   g_free (options->format);
@@ -75,6 +87,7 @@ static StNetwork *
 network_from_files (const NewOptions *options,
                     StLoss            loss,
                     StLayout          layout,
+                    StInit            init,
                     gsl_rng          *rng)
 {
   g_auto(GStrv) paths = g_strsplit (options->weights, ",", -1);
@@ -109,34 +122,110 @@ network_from_files (const NewOptions *options,
 
       /* A pattern file has positions only: initialise its weights. */
       if (!mtx->has_values)
-        st_pattern_init_weights (layer, rng);
+        st_init_weights (layer, init, rng);
     }
 
   return g_steal_pointer (&network);
 }
 
+/* Parse "8x8" into an image height and width. */
+static gboolean
+parse_image (const char *text,
+             guint      *height,
+             guint      *width)
+{
+  g_auto(GStrv) parts = g_strsplit_set (text, "x×", -1);
+  guint64 h;
+  guint64 w;
+
+  if (g_strv_length (parts) != 2 || !st_parse_uint64 (parts[0], &h) ||
+      !st_parse_uint64 (parts[1], &w) || h == 0 || w == 0 || h * w > ST_LAYER_MAX_DIMENSION)
+    return FALSE;
+
+  *height = (guint) h;
+  *width = (guint) w;
+  return TRUE;
+}
+
+/* The generator of each layer: --pattern lists one kind, used for every
+ * layer, or one kind per layer. */
+static gboolean
+parse_patterns (const NewOptions *options,
+                guint             n_layers,
+                StPatternSpec    *specs)
+{
+  g_auto(GStrv) kinds = g_strsplit (options->pattern != NULL ? options->pattern : "uniform",
+                                    ",", -1);
+  guint n_kinds = g_strv_length (kinds);
+
+  if (n_kinds != 1 && n_kinds != n_layers)
+    {
+      st_cli_usage_error (_("--pattern lists %u generators, but there are %u layers: give one "
+                            "for all layers or one per layer."), n_kinds, n_layers);
+      return FALSE;
+    }
+
+  for (guint l = 0; l < n_layers; l++)
+    {
+      const char *name = g_strstrip (kinds[n_kinds == 1 ? 0 : l]);
+      StPatternKind kind;
+
+      if (!st_pattern_kind_from_string (name, &kind))
+        {
+          st_cli_usage_error (_("Unknown pattern “%s”: use uniform, fan-in, banded, "
+                                "block-diagonal, permutation, identity, local or full."), name);
+          return FALSE;
+        }
+
+      st_pattern_spec_init (&specs[l], kind);
+      specs[l].density = options->density;
+      specs[l].fan_in = (guint) MAX (options->fan_in, 0);
+      specs[l].half_width = (guint) MAX (options->band, 0);
+      specs[l].block_size = (guint) MAX (options->block, 0);
+      specs[l].window = (guint) MAX (options->window, 0);
+      specs[l].stride = (guint) MAX (options->stride, 0);
+      specs[l].maps = (guint) MAX (options->maps, 0);
+      if (options->image != NULL &&
+          !parse_image (options->image, &specs[l].image_height, &specs[l].image_width))
+        {
+          st_cli_usage_error (_("The image size “%s” is not two whole numbers such as 8x8."),
+                              options->image);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 static StNetwork *
-network_from_widths (GArray   *widths,
-                     double    density,
-                     StLoss    loss,
-                     StLayout  layout,
-                     gsl_rng  *rng)
+network_from_widths (const NewOptions *options,
+                     GArray           *widths,
+                     StLoss            loss,
+                     StLayout          layout,
+                     StInit            init,
+                     gsl_rng          *rng)
 {
   g_autoptr(StNetwork) network = st_network_new (loss);
+  g_autofree StPatternSpec *specs = g_new0 (StPatternSpec, widths->len - 1);
   g_autoptr(GError) error = NULL;
+
+  if (!parse_patterns (options, widths->len - 1, specs))
+    return NULL;
 
   for (guint k = 1; k < widths->len; k++)
     {
-      StLayer *layer = st_pattern_new_random (g_array_index (widths, guint, k),
-                                              g_array_index (widths, guint, k - 1),
-                                              density, layout, rng, &error);
+      StLayer *layer = st_pattern_generate (&specs[k - 1], g_array_index (widths, guint, k),
+                                            g_array_index (widths, guint, k - 1),
+                                            layout, rng, &error);
 
       if (layer == NULL)
         {
-          st_cli_fail (_("cannot create the network"), error);
+          g_autofree char *context = g_strdup_printf (_("cannot create layer %u"), k);
+
+          st_cli_fail (context, error);
           return NULL;
         }
-      st_pattern_init_weights (layer, rng);
+      st_init_weights (layer, init, rng);
       st_network_append_layer (network, layer, NULL);
     }
 
@@ -220,12 +309,35 @@ int
 st_cli_new (int    argc,
             char **argv)
 {
-  g_auto(NewOptions) options = { .density = 0.1, .seed = 1 };
+  g_auto(NewOptions) options = { .density = 0.1, .fan_in = 8, .band = 1, .block = 4,
+                                 .window = 3, .stride = 1, .maps = 1, .seed = 1 };
   GOptionEntry entries[] = {
     { "layers", 0, 0, G_OPTION_ARG_STRING, &options.layers,
       N_("Widths from input to output, such as 64,32,10"), N_("N,N,…") },
+    { "pattern", 0, 0, G_OPTION_ARG_STRING, &options.pattern,
+      N_("Pattern generator for all layers, or one per layer: uniform, fan-in, banded, "
+         "block-diagonal, permutation, identity, local or full (default uniform)"),
+      N_("KIND[,KIND…]") },
     { "density", 0, 0, G_OPTION_ARG_DOUBLE, &options.density,
-      N_("Fraction of weights stored in each layer, in (0, 1] (default 0.1)"), N_("D") },
+      N_("uniform: fraction of weights stored, in (0, 1] (default 0.1)"), N_("D") },
+    { "fan-in", 0, 0, G_OPTION_ARG_INT, &options.fan_in,
+      N_("fan-in: stored weights in each row (default 8)"), N_("K") },
+    { "band", 0, 0, G_OPTION_ARG_INT, &options.band,
+      N_("banded: columns on each side of the diagonal (default 1)"), N_("K") },
+    { "block", 0, 0, G_OPTION_ARG_INT, &options.block,
+      N_("block-diagonal: rows per block (default 4)"), N_("B") },
+    { "image", 0, 0, G_OPTION_ARG_STRING, &options.image,
+      N_("local: the input image, height x width (default 8x8)"), N_("HxW") },
+    { "window", 0, 0, G_OPTION_ARG_INT, &options.window,
+      N_("local: side of each square receptive field, in pixels (default 3)"), N_("K") },
+    { "stride", 0, 0, G_OPTION_ARG_INT, &options.stride,
+      N_("local: pixels between neighbouring fields (default 1)"), N_("S") },
+    { "maps", 0, 0, G_OPTION_ARG_INT, &options.maps,
+      N_("local: outputs per field position (default 1)"), N_("M") },
+    { "init", 0, 0, G_OPTION_ARG_STRING, &options.init,
+      N_("Initial weights: lecun-uniform, xavier-uniform, xavier-normal, he-uniform or "
+         "he-normal, scaled by each unit's stored fan-in (default lecun-uniform)"),
+      N_("NAME") },
     { "activation", 0, 0, G_OPTION_ARG_STRING, &options.activation,
       N_("Hidden-layer activation: identity, tanh, logistic or relu (default tanh)"), N_("NAME") },
     { "output", 0, 0, G_OPTION_ARG_STRING, &options.output,
@@ -252,6 +364,8 @@ st_cli_new (int    argc,
   StActivation hidden = ST_ACTIVATION_TANH;
   StActivation output = ST_ACTIVATION_IDENTITY;
   StLayout layout = ST_LAYOUT_CSR;
+  StInit init = ST_INIT_LECUN_UNIFORM;
+  StLoss loss;
 
   context = st_cli_option_context_new (NULL, _("Creates a sparse network and saves it as a "
                                                "model file."), entries);
@@ -261,7 +375,7 @@ st_cli_new (int    argc,
   if (options.out == NULL)
     return st_cli_usage_error ("%s", _("--out is required: give the model file to write."));
   if (options.layers == NULL && options.weights == NULL)
-    return st_cli_usage_error ("%s", _("Give --layers with --density, or --weights."));
+    return st_cli_usage_error ("%s", _("Give --layers, or --weights."));
   if (options.activation != NULL &&
       (!st_activation_from_string (options.activation, &hidden) ||
        hidden == ST_ACTIVATION_SOFTMAX))
@@ -273,18 +387,17 @@ st_cli_new (int    argc,
     return st_cli_usage_error (_("Unknown output “%s”: use identity or softmax."), options.output);
   if (!st_cli_parse_layout (options.format, &layout))
     return ST_CLI_EXIT_USAGE;
+  if (options.init != NULL && !st_init_from_string (options.init, &init))
+    return st_cli_usage_error (_("Unknown initialisation “%s”: use lecun-uniform, xavier-uniform, "
+                                 "xavier-normal, he-uniform or he-normal."), options.init);
   if (options.layers != NULL && (widths = parse_widths (options.layers)) == NULL)
     return ST_CLI_EXIT_USAGE;
 
   rng = st_random_new ((guint64) options.seed);
+  loss = output == ST_ACTIVATION_SOFTMAX ? ST_LOSS_SOFTMAX_CROSS_ENTROPY : ST_LOSS_HALF_MSE;
   network = options.weights != NULL
-    ? network_from_files (&options, output == ST_ACTIVATION_SOFTMAX
-                                      ? ST_LOSS_SOFTMAX_CROSS_ENTROPY : ST_LOSS_HALF_MSE,
-                          layout, rng)
-    : network_from_widths (widths, options.density,
-                           output == ST_ACTIVATION_SOFTMAX
-                             ? ST_LOSS_SOFTMAX_CROSS_ENTROPY : ST_LOSS_HALF_MSE,
-                           layout, rng);
+    ? network_from_files (&options, loss, layout, init, rng)
+    : network_from_widths (&options, widths, loss, layout, init, rng);
   if (network == NULL)
     return ST_CLI_EXIT_FAILURE;
 

@@ -23,6 +23,18 @@ typedef struct
   double test_fraction;
   char *out;
   char *history;
+  char *optimizer;
+  double momentum;
+  double beta1;
+  double beta2;
+  double weight_decay;
+  char *schedule;
+  gint step_epochs;
+  double gamma;
+  double min_rate;
+  double clip_norm;
+  gboolean standardize;
+  gint threads;
 } TrainOptions;
 
 static void
@@ -32,6 +44,8 @@ train_options_clear (TrainOptions *options)
   g_free (options->format);
   g_free (options->out);
   g_free (options->history);
+  g_free (options->optimizer);
+  g_free (options->schedule);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrainOptions, train_options_clear)
@@ -68,6 +82,10 @@ find_invalid_option (const TrainOptions *options)
     return g_strdup (_("--lr must be a positive number."));
   if (!(options->test_fraction >= 0.0 && options->test_fraction < 1.0))
     return g_strdup (_("--test-fraction must be at least 0 and below 1."));
+  if (options->threads < 1)
+    return g_strdup_printf (_("--threads must be at least 1, not %d."), options->threads);
+  if (options->step_epochs < 1)
+    return g_strdup_printf (_("--step-epochs must be at least 1, not %d."), options->step_epochs);
 
   return NULL;
 }
@@ -97,6 +115,33 @@ st_cli_train (int    argc,
       N_("Where to save the trained model (default: replace MODEL)"), N_("MODEL2") },
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &options.history,
       N_("Write the cost per epoch as CSV"), N_("COST.csv") },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &options.optimizer,
+      N_("Update rule: sgd, momentum, nesterov, adam or adamw (default sgd)"), N_("NAME") },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &options.momentum,
+      N_("Momentum of momentum and nesterov, in [0, 1) (default 0.9)"), N_("M") },
+    { "beta1", 0, 0, G_OPTION_ARG_DOUBLE, &options.beta1,
+      N_("Adam's decay of the mean gradient, in [0, 1) (default 0.9)"), N_("B1") },
+    { "beta2", 0, 0, G_OPTION_ARG_DOUBLE, &options.beta2,
+      N_("Adam's decay of the mean squared gradient, in [0, 1) (default 0.999)"), N_("B2") },
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &options.weight_decay,
+      N_("Weight decay of the stored weights, not the biases (default 0)"), N_("D") },
+    { "schedule", 0, 0, G_OPTION_ARG_STRING, &options.schedule,
+      N_("Learning rate schedule: constant, step or cosine over --epochs (default constant)"),
+      N_("NAME") },
+    { "step-epochs", 0, 0, G_OPTION_ARG_INT, &options.step_epochs,
+      N_("step: epochs between two cuts of the rate (default 10)"), N_("N") },
+    { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &options.gamma,
+      N_("step: factor of each cut, in (0, 1] (default 0.5)"), N_("G") },
+    { "min-lr", 0, 0, G_OPTION_ARG_DOUBLE, &options.min_rate,
+      N_("cosine: the rate at the end (default 0)"), N_("R") },
+    { "clip-norm", 0, 0, G_OPTION_ARG_DOUBLE, &options.clip_norm,
+      N_("Clip the gradient to this norm over all weights and biases (default 0: no clipping)"),
+      N_("X") },
+    { "standardize", 0, 0, G_OPTION_ARG_NONE, &options.standardize,
+      N_("Scale each input to mean 0 and deviation 1 on the training split; the model keeps "
+         "the scaling for later predictions"), NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &options.threads,
+      N_("Threads for the sparse kernels; results do not depend on it (default 1)"), N_("T") },
     { NULL },
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -117,6 +162,14 @@ st_cli_train (int    argc,
   options.batch = (gint) settings.batch_size;
   options.learning_rate = settings.learning_rate;
   options.seed = (gint64) settings.seed;
+  options.momentum = settings.optimizer.momentum;
+  options.beta1 = settings.optimizer.beta1;
+  options.beta2 = settings.optimizer.beta2;
+  options.weight_decay = settings.optimizer.weight_decay;
+  options.step_epochs = (gint) settings.schedule.step_epochs;
+  options.gamma = settings.schedule.gamma;
+  options.min_rate = settings.schedule.min_rate;
+  options.threads = (gint) settings.threads;
 
   context = st_cli_option_context_new (_("MODEL"), _("Trains MODEL with stochastic gradient "
                                                      "descent, prints one line per epoch and "
@@ -127,6 +180,14 @@ st_cli_train (int    argc,
   invalid = find_invalid_option (&options);
   if (invalid != NULL)
     return st_cli_usage_error ("%s", invalid);
+  if (options.optimizer != NULL &&
+      !st_optimizer_kind_from_string (options.optimizer, &settings.optimizer.kind))
+    return st_cli_usage_error (_("Unknown optimizer “%s”: use sgd, momentum, nesterov, adam or "
+                                 "adamw."), options.optimizer);
+  if (options.schedule != NULL &&
+      !st_schedule_kind_from_string (options.schedule, &settings.schedule.kind))
+    return st_cli_usage_error (_("Unknown schedule “%s”: use constant, step or cosine."),
+                               options.schedule);
 
   model_path = argv[1];
   out_path = options.out != NULL ? options.out : model_path;
@@ -142,6 +203,17 @@ st_cli_train (int    argc,
   settings.learning_rate = options.learning_rate;
   settings.seed = (guint64) options.seed;
   settings.test_fraction = options.test_fraction;
+  settings.optimizer.momentum = options.momentum;
+  settings.optimizer.beta1 = options.beta1;
+  settings.optimizer.beta2 = options.beta2;
+  settings.optimizer.weight_decay = options.weight_decay;
+  settings.schedule.step_epochs = (guint) options.step_epochs;
+  settings.schedule.gamma = options.gamma;
+  settings.schedule.total_epochs = (guint) options.epochs;
+  settings.schedule.min_rate = options.min_rate;
+  settings.max_norm = options.clip_norm;
+  settings.standardize = options.standardize;
+  settings.threads = (guint) options.threads;
 
   trainer = st_trainer_new (g_steal_pointer (&network), dataset, &settings, &error);
   if (trainer == NULL)

@@ -28,6 +28,7 @@ static const Command commands[] = {
   { "train", st_cli_train, N_("Train a model on a data set and save it") },
   { "grad", st_cli_grad, N_("Write the gradient of the whole data set as Matrix Market files") },
   { "export", st_cli_export, N_("Write the weights and biases as Matrix Market files") },
+  { "bench", st_cli_bench, N_("Time training steps of one sparse layer and print JSON") },
 };
 
 static void
