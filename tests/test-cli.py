@@ -61,6 +61,11 @@ def read_model(path):
     def array(spec):
         return np.frombuffer(blob, spec["dtype"], spec["count"], spec["offset"])
 
+    if "standardization" in header:
+        # Kept beside the header's own members for reference_gradients().
+        header["standardization_arrays"] = (array(header["standardization"]["mean"]),
+                                            array(header["standardization"]["scale"]))
+
     layers = []
     for layer in header["layers"]:
         arrays = layer["arrays"]
@@ -97,6 +102,9 @@ def reference_gradients(header, layers, x, t, storage):
 
     x is inputs x batch, t outputs x batch.  The sparse products use
     scipy.sparse in the given storage."""
+    if "standardization" in header:
+        mean, scale = header["standardization_arrays"]
+        x = (x - mean[:, None]) * scale[:, None]
     activations = [x]
     pre = []
     for matrix, bias, name in layers:
@@ -261,10 +269,54 @@ def digits_reach_95_percent():
 
 
 @test
+def bench_prints_one_json_line():
+    """A smoke test: the numbers are timings, so only their presence is checked."""
+    with tempfile.TemporaryDirectory() as directory:
+        weights = write(directory, "w.mtx", "%%MatrixMarket matrix coordinate real general\n"
+                                            "3 3 4\n1 1 0.5\n1 3 -1\n2 2 2\n3 1 0.25\n")
+        for storage in ("csr", "csc", "coo"):
+            output = run("bench", "--weights", weights, "--batch", "4", "--steps", "2",
+                         "--threads", "2", "--format", storage)
+            lines = output.strip().splitlines()
+            assert len(lines) == 1, output
+            record = json.loads(lines[0])
+            for key in ("median_step_s", "nnz", "batch", "threads", "peak_rss_bytes"):
+                assert key in record, key
+            assert record["nnz"] == 4
+            assert record["batch"] == 4
+            assert record["threads"] == 2
+            assert record["median_step_s"] > 0
+
+
+@test
+def patterns_and_optimizers_train_digits():
+    if not os.path.exists(DIGITS):
+        return f"skip {DIGITS} is missing; install python3-sklearn"
+    with tempfile.TemporaryDirectory() as directory:
+        model = os.path.join(directory, "local.stmodel")
+        history = os.path.join(directory, "history.csv")
+        output = run("new", "--layers", "64,144,10", "--pattern", "local,uniform", "--image",
+                     "8x8", "--window", "3", "--maps", "4", "--density", "0.5", "--output",
+                     "softmax", "--init", "he-uniform", "--activation", "relu", "--out", model)
+        assert "2016 stored weights" in output, output
+        _, layers = read_model(model)
+        assert layers[0][0].nnz == 144 * 9
+        run("train", model, "--data", DIGITS, "--epochs", "30", "--test-fraction", "0.2",
+            "--optimizer", "adam", "--lr", "0.003", "--standardize", "--threads", "2",
+            "--history", history)
+        with open(history, encoding="utf-8") as stream:
+            last = stream.read().splitlines()[-1].split(",")
+        assert float(last[3]) >= 0.95, f"test accuracy {last[3]}"
+        header, _ = read_model(model)
+        assert "standardization" in header
+
+
+@test
 def help_for_every_command():
     assert "train" in run("--help")
     for command, option in (("new", "--layers"), ("train", "--test-fraction"),
-                            ("grad", "--out-dir"), ("export", "--out-dir")):
+                            ("grad", "--out-dir"), ("export", "--out-dir"),
+                            ("bench", "--weights")):
         assert option in run(command, "--help"), command
 
 

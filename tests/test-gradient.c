@@ -156,6 +156,7 @@ random_network (const GradientCase *test_case,
   guint n_layers = shape->n_widths - 1;
   StNetwork *network = st_network_new (test_case->output->loss);
 
+  st_network_set_input_gradient_enabled (network, TRUE);
   for (guint l = 0; l < n_layers; l++)
     {
       StLayer *layer = random_layer (shape->widths[l + 1], shape->widths[l], shape->kinds[l], rng);

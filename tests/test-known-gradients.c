@@ -151,6 +151,7 @@ build_two_layers (StLayout      first,
 {
   StNetwork *network = st_network_new (ST_LOSS_HALF_MSE);
 
+  st_network_set_input_gradient_enabled (network, TRUE);
   g_assert_true (st_network_append_layer (network,
                                           make_layer (3, 4, 5, w1_rows, w1_cols, w1_values, first,
                                                       hidden, FALSE), NULL));

@@ -136,8 +136,8 @@ test_header_is_text (Fixture       *fixture,
   g_assert_true (g_file_get_contents (fixture->path, &contents, NULL, NULL));
 
   lines = g_strsplit (contents, "\n", 3);
-  g_assert_cmpstr (lines[0], ==, "sparse-trainer-model 1");
-  g_assert_true (g_str_has_prefix (lines[1], "{\"format\":\"sparse-trainer-model\",\"version\":1,"));
+  g_assert_cmpstr (lines[0], ==, "sparse-trainer-model 2");
+  g_assert_true (g_str_has_prefix (lines[1], "{\"format\":\"sparse-trainer-model\",\"version\":2,"));
   g_assert_nonnull (strstr (lines[1], "\"loss\":\"softmax-cross-entropy\""));
   g_assert_nonnull (strstr (lines[1], "\"activation\":\"relu\""));
   g_assert_nonnull (strstr (lines[1], "\"layout\":\"coo\""));
@@ -258,6 +258,79 @@ test_reject_damaged (Fixture       *fixture,
     }
 }
 
+/* The input standardization travels with the model, bit for bit. */
+static void
+test_standardization_round_trip (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(StNetwork) network = build_network ();
+  g_autoptr(StNetwork) loaded = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (fixture->path);
+  const double mean[5] = { 0.5, -1.0, 1e-300, 3.0, 0.0 };
+  const double scale[5] = { 2.0, 1.0 / 3.0, 1.0, 0.25, 7.0 };
+
+  st_network_set_standardization (network, mean, scale);
+  g_assert_true (st_model_save (network, fixture->path, NULL));
+
+  loaded = st_model_load (file, NULL, NULL);
+  g_assert_nonnull (loaded);
+  assert_same_network (network, loaded);
+  g_assert_cmpmem (st_network_get_input_mean (loaded), sizeof mean, mean, sizeof mean);
+  g_assert_cmpmem (st_network_get_input_scale (loaded), sizeof scale, scale, sizeof scale);
+}
+
+/* A version 1 file, written byte by byte here: the worked example's
+ * W = [[0, 0.5], [0.5, 0]] with row pointers [0, 1, 2], columns [1, 0]
+ * (4 bytes each, then 0 padding to 8 bytes) and values [0.5, 0.5]. */
+static void
+test_reads_version_1 (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char header[] =
+    "sparse-trainer-model 1\n"
+    "{\"format\":\"sparse-trainer-model\",\"version\":1,\"inputs\":2,\"loss\":\"half-mse\","
+    "\"layers\":[{\"rows\":2,\"cols\":2,\"nnz\":2,\"activation\":\"identity\",\"layout\":\"csr\","
+    "\"bias\":false,\"arrays\":{\"row_ptr\":{\"dtype\":\"<i8\",\"offset\":0,\"count\":3},"
+    "\"col_index\":{\"dtype\":\"<i4\",\"offset\":24,\"count\":2},"
+    "\"value\":{\"dtype\":\"<f8\",\"offset\":32,\"count\":2}}}]}\n";
+  guint8 binary[48] = { 0 };
+  const gint64 row_ptr[3] = { 0, 1, 2 };
+  const gint32 col_index[2] = { 1, 0 };
+  const double values[2] = { 0.5, 0.5 };
+  g_autoptr(GByteArray) contents = g_byte_array_new ();
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StNetwork) network = NULL;
+  guint rows[2];
+  guint cols[2];
+  double loaded_values[2];
+
+  /* Little-endian on the machines this runs on; the format says so. */
+  g_assert_cmpint (G_BYTE_ORDER, ==, G_LITTLE_ENDIAN);
+  memcpy (binary, row_ptr, sizeof row_ptr);
+  memcpy (binary + 24, col_index, sizeof col_index);
+  memcpy (binary + 32, values, sizeof values);
+  g_byte_array_append (contents, (const guint8 *) header, strlen (header));
+  g_byte_array_append (contents, binary, sizeof binary);
+  path = test_files_write (fixture->dir, "version-1.stmodel", (const char *) contents->data,
+                           contents->len);
+  file = g_file_new_for_path (path);
+
+  network = st_model_load (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (st_network_get_n_layers (network), ==, 1);
+  g_assert_null (st_network_get_input_mean (network));
+
+  st_layer_copy_entries (st_network_get_layer (network, 0), rows, cols, loaded_values, NULL);
+  g_assert_cmpuint (rows[0], ==, 0);
+  g_assert_cmpuint (cols[0], ==, 1);
+  g_assert_cmpuint (rows[1], ==, 1);
+  g_assert_cmpuint (cols[1], ==, 0);
+  g_assert_cmpfloat (loaded_values[0], ==, 0.5);
+  g_assert_cmpfloat (loaded_values[1], ==, 0.5);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -272,6 +345,8 @@ main (int    argc,
   ADD ("/engine/model-file/save-not-finite", test_save_not_finite);
   ADD ("/engine/model-file/save-to-missing-folder", test_save_to_missing_folder);
   ADD ("/engine/model-file/reject-damaged", test_reject_damaged);
+  ADD ("/engine/model-file/standardization-round-trip", test_standardization_round_trip);
+  ADD ("/engine/model-file/reads-version-1", test_reads_version_1);
 
 #undef ADD
 

@@ -37,6 +37,7 @@ build_worked_example (StLayout layout)
   g_assert_no_error (error);
   g_assert_true (st_network_append_layer (network, layer, &error));
   g_assert_no_error (error);
+  st_network_set_input_gradient_enabled (network, TRUE);
 
   return network;
 }

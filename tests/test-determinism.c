@@ -1,0 +1,201 @@
+/* test-determinism.c: the same bits whatever the threads, layout or path
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The engine promises bit-identical training for the same model, data
+ * and seed, whatever the thread count, the layout of each layer, layout
+ * changes between steps, and whether a single layer takes the fused
+ * step.  Every output element is summed by one thread in a fixed order,
+ * so these tests compare with memcmp, not with a tolerance.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "st-engine.h"
+
+#define BATCH 7
+#define N_STEPS 12
+
+static StNetwork *
+build_network (void)
+{
+  const guint widths[] = { 40, 30, 20, 5 };
+  const StActivation activations[] = { ST_ACTIVATION_TANH, ST_ACTIVATION_RELU,
+                                       ST_ACTIVATION_SOFTMAX };
+  g_autoptr(gsl_rng) rng = st_random_new (77);
+  StNetwork *network = st_network_new (ST_LOSS_SOFTMAX_CROSS_ENTROPY);
+
+  for (guint l = 0; l < 3; l++)
+    {
+      StLayer *layer = st_pattern_new_random (widths[l + 1], widths[l], 0.3, ST_LAYOUT_CSR,
+                                              rng, NULL);
+
+      st_init_weights (layer, ST_INIT_HE_NORMAL, rng);
+      st_layer_set_activation (layer, activations[l]);
+      g_assert_true (st_layer_set_has_bias (layer, TRUE, NULL));
+      g_assert_true (st_network_append_layer (network, layer, NULL));
+    }
+
+  return network;
+}
+
+static void
+make_batch (guint64  seed,
+            double  *x,
+            double  *t)
+{
+  g_autoptr(gsl_rng) rng = st_random_new (seed);
+
+  for (guint k = 0; k < 40 * BATCH; k++)
+    x[k] = 2.0 * gsl_rng_uniform (rng) - 1.0;
+
+  /* One-hot targets, feature-major: class (b mod 5) for sample b. */
+  memset (t, 0, sizeof (double) * 5 * BATCH);
+  for (guint b = 0; b < BATCH; b++)
+    t[(b % 5) * BATCH + b] = 1.0;
+}
+
+/* Weights and biases of every layer in canonical order, concatenated. */
+static GByteArray *
+fingerprint (StNetwork *network)
+{
+  GByteArray *bytes = g_byte_array_new ();
+
+  for (guint l = 0; l < st_network_get_n_layers (network); l++)
+    {
+      StLayer *layer = st_network_get_layer (network, l);
+      gsize nnz = st_layer_get_nnz (layer);
+      g_autofree double *values = g_new (double, nnz);
+
+      st_layer_copy_entries (layer, NULL, NULL, values, NULL);
+      g_byte_array_append (bytes, (const guint8 *) values, nnz * sizeof (double));
+      g_byte_array_append (bytes, (const guint8 *) st_layer_get_bias (layer),
+                           st_layer_get_rows (layer) * sizeof (double));
+    }
+
+  return bytes;
+}
+
+/* Train with Adam, weight decay, clipping and a different batch each
+ * step.  With @change_layouts, layer l moves to layout (s + l) mod 3
+ * before step s. */
+static GByteArray *
+train (guint     threads,
+       gboolean  change_layouts)
+{
+  g_autoptr(StNetwork) network = build_network ();
+  double x[40 * BATCH];
+  double t[5 * BATCH];
+  StOptimizer optimizer;
+
+  st_optimizer_init_default (&optimizer, ST_OPTIMIZER_ADAM);
+  optimizer.weight_decay = 0.01;
+  g_assert_true (st_network_set_threads (network, threads, NULL));
+
+  for (guint step = 0; step < N_STEPS; step++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (change_layouts)
+        for (guint l = 0; l < 3; l++)
+          g_assert_true (st_layer_set_layout (st_network_get_layer (network, l),
+                                              (StLayout) ((step + l) % ST_N_LAYOUTS), NULL));
+
+      make_batch (step + 1, x, t);
+      g_assert_true (st_network_train_step (network, x, t, BATCH, &optimizer, 0.01, 0.5, NULL,
+                                            &error));
+      g_assert_no_error (error);
+    }
+
+  return fingerprint (network);
+}
+
+static void
+test_thread_counts (void)
+{
+  g_autoptr(GByteArray) one = train (1, FALSE);
+
+  for (guint threads = 2; threads <= 4; threads++)
+    {
+      g_autoptr(GByteArray) more = train (threads, FALSE);
+
+      g_assert_cmpmem (more->data, more->len, one->data, one->len);
+    }
+}
+
+/* Switching layouts between steps, optimizer state included, changes
+ * nothing; with two threads as well. */
+static void
+test_layout_changes (void)
+{
+  g_autoptr(GByteArray) fixed = train (1, FALSE);
+  g_autoptr(GByteArray) changing = train (1, TRUE);
+  g_autoptr(GByteArray) changing_threaded = train (2, TRUE);
+
+  g_assert_cmpmem (changing->data, changing->len, fixed->data, fixed->len);
+  g_assert_cmpmem (changing_threaded->data, changing_threaded->len, fixed->data, fixed->len);
+}
+
+/* A single layer with an element-wise activation and squared error
+ * takes the fused step; the separate passes must give the same bits. */
+static void
+test_fused_step (gconstpointer data)
+{
+  StOptimizerKind kind = GPOINTER_TO_INT (data);
+  GByteArray *results[2] = { NULL, NULL };
+
+  for (guint fused = 0; fused < 2; fused++)
+    {
+      g_autoptr(gsl_rng) rng = st_random_new (5);
+      g_autoptr(StNetwork) network = st_network_new (ST_LOSS_HALF_MSE);
+      StLayer *layer = st_pattern_new_random (30, 50, 0.2, ST_LAYOUT_CSC, rng, NULL);
+      double x[50 * 19];
+      double t[30 * 19];
+      StOptimizer optimizer;
+
+      st_init_weights (layer, ST_INIT_XAVIER_UNIFORM, rng);
+      st_layer_set_activation (layer, ST_ACTIVATION_TANH);
+      g_assert_true (st_layer_set_has_bias (layer, TRUE, NULL));
+      g_assert_true (st_network_append_layer (network, layer, NULL));
+      st_network_set_fusion_disabled (network, fused == 0);
+      g_assert_true (st_network_set_threads (network, 2, NULL));
+      st_optimizer_init_default (&optimizer, kind);
+
+      for (guint k = 0; k < G_N_ELEMENTS (x); k++)
+        x[k] = 2.0 * gsl_rng_uniform (rng) - 1.0;
+      for (guint k = 0; k < G_N_ELEMENTS (t); k++)
+        t[k] = 2.0 * gsl_rng_uniform (rng) - 1.0;
+
+      for (guint step = 0; step < 5; step++)
+        {
+          double cost;
+
+          g_assert_true (st_network_train_step (network, x, t, 19, &optimizer, 0.05, 0.0, &cost,
+                                                NULL));
+        }
+
+      results[fused] = fingerprint (network);
+    }
+
+  g_assert_cmpmem (results[1]->data, results[1]->len, results[0]->data, results[0]->len);
+  g_byte_array_unref (results[0]);
+  g_byte_array_unref (results[1]);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/engine/determinism/thread-counts", test_thread_counts);
+  g_test_add_func ("/engine/determinism/layout-changes", test_layout_changes);
+  g_test_add_data_func ("/engine/determinism/fused-step/sgd",
+                        GINT_TO_POINTER (ST_OPTIMIZER_SGD), test_fused_step);
+  g_test_add_data_func ("/engine/determinism/fused-step/nesterov",
+                        GINT_TO_POINTER (ST_OPTIMIZER_NESTEROV), test_fused_step);
+
+  return g_test_run ();
+}
