@@ -12,6 +12,7 @@
 #include "st-types.h"
 #include "st-error.h"
 #include "st-dataset.h"
+#include "st-gradient-check.h"
 #include "st-history.h"
 #include "st-layer.h"
 #include "st-model-file.h"

@@ -49,6 +49,10 @@ struct _StLayer
   double *weight_state[ST_LAYER_N_STATES];
   double *bias_state[ST_LAYER_N_STATES];
 
+  /* The change of each weight in the last update, parallel to
+   * weights->data, while the network records updates; otherwise NULL. */
+  double *last_update;
+
   /* Bias and dL/db, one per row; both NULL when the layer has no bias. */
   double *bias;
   double *bias_grad;

@@ -392,6 +392,8 @@ st_layer_copy (const StLayer *layer)
       copy->bias = g_memdup2 (layer->bias, sizeof (double) * src->size1);
       copy->bias_grad = g_memdup2 (layer->bias_grad, sizeof (double) * src->size1);
     }
+  if (layer->last_update != NULL)
+    copy->last_update = g_memdup2 (layer->last_update, sizeof (double) * MAX (nnz, 1));
   for (guint s = 0; s < ST_LAYER_N_STATES; s++)
     {
       if (layer->weight_state[s] != NULL)
@@ -415,6 +417,7 @@ st_layer_free (StLayer *layer)
   st_layer_clear_traversals (layer);
   g_clear_pointer (&layer->weights, gsl_spmatrix_free);
   g_free (layer->weight_grad);
+  g_free (layer->last_update);
   g_free (layer->bias);
   g_free (layer->bias_grad);
   for (guint s = 0; s < ST_LAYER_N_STATES; s++)
@@ -535,6 +538,14 @@ double *
 st_layer_get_values (StLayer *layer)
 {
   return layer->weights->data;
+}
+
+/* Returns: (nullable): the change of each weight in the last update, in
+ * layout order, or %NULL unless the network records updates. */
+const double *
+st_layer_get_last_update (const StLayer *layer)
+{
+  return layer->last_update;
 }
 
 /* Returns: dL/dW of the last gradient computation, in layout order. */
@@ -726,6 +737,24 @@ st_layer_copy_entries (const StLayer *layer,
 }
 
 /**
+ * st_layer_copy_canonical:
+ * @layer: a layer
+ * @layout_order: (array length=nnz): any array parallel to the weights
+ * @canonical: (array length=nnz) (out caller-allocates): the same values
+ *   in canonical order
+ */
+void
+st_layer_copy_canonical (const StLayer *layer,
+                         const double  *layout_order,
+                         double        *canonical)
+{
+  const int *position = layer->by_row.position;
+
+  for (gsize c = 0; c < layer->weights->nz; c++)
+    canonical[c] = layout_order[position ? (gsize) position[c] : c];
+}
+
+/**
  * st_layer_set_canonical_values:
  * @layer: a layer
  * @values: (array length=nnz): weights in canonical order
@@ -810,19 +839,21 @@ st_layer_set_layout (StLayer   *layer,
       new_grad[k] = layer->weight_grad[old_position];
     }
 
-  /* Optimizer state moves with its entries, like the weights. */
-  for (guint s = 0; s < ST_LAYER_N_STATES; s++)
+  /* Optimizer state and the last update move with their entries, like
+   * the weights. */
+  for (guint s = 0; s <= ST_LAYER_N_STATES; s++)
     {
+      double **array = s < ST_LAYER_N_STATES ? &layer->weight_state[s] : &layer->last_update;
       g_autofree double *moved = NULL;
 
-      if (layer->weight_state[s] == NULL)
+      if (*array == NULL)
         continue;
 
       moved = g_new (double, MAX (nnz, 1));
       for (gsize k = 0; k < nnz; k++)
-        moved[k] = layer->weight_state[s][positions[canonical_of[k]]];
-      g_free (layer->weight_state[s]);
-      layer->weight_state[s] = g_steal_pointer (&moved);
+        moved[k] = (*array)[positions[canonical_of[k]]];
+      g_free (*array);
+      *array = g_steal_pointer (&moved);
     }
 
   gsl_spmatrix_free (old);

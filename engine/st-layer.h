@@ -61,6 +61,7 @@ const double *st_layer_get_bias_gradient   (const StLayer *layer);
 
 double       *st_layer_get_values          (StLayer       *layer);
 const double *st_layer_get_weight_gradient (const StLayer *layer);
+const double *st_layer_get_last_update     (const StLayer *layer);
 gboolean      st_layer_find_entry          (const StLayer *layer,
                                             guint          row,
                                             guint          col,
@@ -77,6 +78,9 @@ void          st_layer_copy_entries        (const StLayer *layer,
                                             guint         *cols,
                                             double        *values,
                                             double        *gradient);
+void          st_layer_copy_canonical      (const StLayer *layer,
+                                            const double  *layout_order,
+                                            double        *canonical);
 void          st_layer_set_canonical_values (StLayer      *layer,
                                              const double *values);
 

@@ -26,6 +26,7 @@ struct _StNetwork
   StParallel *parallel;
   gboolean want_input_gradient;
   gboolean fusion_disabled;   /* tests compare the fused step with the separate passes */
+  gboolean record_updates;    /* keep each weight's last change, for display */
 
   /* Workspace for batches of up to @capacity samples.  z[l] and a[l] hold
    * layer l's pre-activations and activations (a[l] is z[l] for the

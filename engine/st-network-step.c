@@ -53,6 +53,18 @@ ensure_optimizer_state (StNetwork          *network,
       gsize nnz = st_layer_get_nnz (layer);
       guint rows = st_layer_get_rows (layer);
 
+      if (network->record_updates && layer->last_update == NULL)
+        {
+          layer->last_update = g_try_malloc0_n (MAX (nnz, 1), sizeof (double));
+          if (layer->last_update == NULL)
+            {
+              g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
+                           "Cannot allocate the update record of layer %u: not enough memory",
+                           l + 1);
+              return FALSE;
+            }
+        }
+
       for (guint s = 0; s < n_states; s++)
         {
           if (layer->weight_state[s] == NULL)
@@ -90,12 +102,27 @@ update_positions (const StepJob *job,
                   const double  *g,
                   double        *s1,
                   double        *s2,
+                  double        *change,
                   gsize          first,
                   gsize          last,
                   gboolean       decay)
 {
   const StOptimizer *optimizer = job->optimizer;
   double scale = job->scale;
+
+  /* Recording the change takes the plain loop: a rare, display-only case. */
+  if (change != NULL)
+    {
+      for (gsize k = first; k < last; k++)
+        {
+          double before = w[k];
+
+          st_optimizer_update (optimizer, &job->step, &w[k], g[k] * scale, state_at (s1, k),
+                               state_at (s2, k), decay);
+          change[k] = w[k] - before;
+        }
+      return;
+    }
 
   if (optimizer->kind == ST_OPTIMIZER_SGD)
     {
@@ -138,12 +165,12 @@ update_layer_share (const StepJob *job,
   guint rows = st_layer_get_rows (layer);
 
   update_positions (job, layer->weights->data, layer->weight_grad, layer->weight_state[0],
-                    layer->weight_state[1], nnz * worker / n_workers,
+                    layer->weight_state[1], layer->last_update, nnz * worker / n_workers,
                     nnz * (worker + 1) / n_workers, TRUE);
 
   if (layer->bias != NULL)
     update_positions (job, layer->bias, layer->bias_grad, layer->bias_state[0],
-                      layer->bias_state[1], (gsize) rows * worker / n_workers,
+                      layer->bias_state[1], NULL, (gsize) rows * worker / n_workers,
                       (gsize) rows * (worker + 1) / n_workers, FALSE);
 }
 

@@ -92,6 +92,7 @@ st_network_copy (const StNetwork *network)
     st_network_set_standardization (copy, network->input_mean, network->input_scale);
   copy->updates = network->updates;
   copy->want_input_gradient = network->want_input_gradient;
+  copy->record_updates = network->record_updates;
   copy->fusion_disabled = network->fusion_disabled;
   st_network_set_threads (copy, st_parallel_get_n_threads (network->parallel), NULL);
 
@@ -319,6 +320,29 @@ st_network_set_input_gradient_enabled (StNetwork *network,
                                        gboolean   enabled)
 {
   network->want_input_gradient = enabled;
+}
+
+/* Whether training steps keep each weight's change in the layers, for
+ * st_layer_get_last_update().  Costs one store per weight and step and
+ * nnz doubles of memory; off by default. */
+void
+st_network_set_record_updates (StNetwork *network,
+                               gboolean   record)
+{
+  network->record_updates = record;
+
+  for (guint l = 0; !record && l < network->layers->len; l++)
+    {
+      StLayer *layer = g_ptr_array_index (network->layers, l);
+
+      g_clear_pointer (&layer->last_update, g_free);
+    }
+}
+
+gboolean
+st_network_get_record_updates (const StNetwork *network)
+{
+  return network->record_updates;
 }
 
 /* Tests only: make st_network_train_step() run the separate passes even

@@ -46,6 +46,9 @@ void          st_network_set_input_gradient_enabled (StNetwork   *network,
                                                      gboolean     enabled);
 void          st_network_set_fusion_disabled   (StNetwork        *network,
                                                 gboolean          disabled);
+void          st_network_set_record_updates    (StNetwork        *network,
+                                                gboolean          record);
+gboolean      st_network_get_record_updates    (const StNetwork  *network);
 void          st_network_set_standardization   (StNetwork        *network,
                                                 const double     *mean,
                                                 const double     *scale);

@@ -21,6 +21,8 @@ struct _StSnapshot
   guint n_layers;
   gsize *nnz;        /* per layer */
   double **values;   /* per layer, canonical order */
+  double **gradient; /* per layer, canonical order: dL/dW of the last batch */
+  double **change;   /* per layer, canonical order, or NULL unless recorded */
   double **bias;     /* per layer, NULL without a bias */
 };
 
@@ -30,9 +32,13 @@ snapshot_clear (StSnapshot *snapshot)
   for (guint l = 0; l < snapshot->n_layers; l++)
     {
       g_free (snapshot->values[l]);
+      g_free (snapshot->gradient[l]);
+      g_free (snapshot->change[l]);
       g_free (snapshot->bias[l]);
     }
   g_free (snapshot->values);
+  g_free (snapshot->gradient);
+  g_free (snapshot->change);
   g_free (snapshot->bias);
   g_free (snapshot->nnz);
 }
@@ -44,8 +50,9 @@ snapshot_clear (StSnapshot *snapshot)
  * @epoch: epochs completed
  * @batch_cost: the cost of the last batch, or NaN before the first step
  *
- * Copies every weight in canonical order and every bias.  Costs
- * O(total nnz) time and memory.
+ * Copies every weight, its last gradient and, when the network records
+ * updates, its last change, all in canonical order, and every bias.
+ * Costs O(total nnz) time and memory.
  *
  * Returns: (transfer full): the snapshot
  */
@@ -64,6 +71,8 @@ st_snapshot_new_from_network (const StNetwork *network,
   snapshot->n_layers = n_layers;
   snapshot->nnz = g_new (gsize, n_layers);
   snapshot->values = g_new0 (double *, n_layers);
+  snapshot->gradient = g_new0 (double *, n_layers);
+  snapshot->change = g_new0 (double *, n_layers);
   snapshot->bias = g_new0 (double *, n_layers);
 
   for (guint l = 0; l < n_layers; l++)
@@ -73,7 +82,14 @@ st_snapshot_new_from_network (const StNetwork *network,
 
       snapshot->nnz[l] = nnz;
       snapshot->values[l] = g_new (double, MAX (nnz, 1));
-      st_layer_copy_entries (layer, NULL, NULL, snapshot->values[l], NULL);
+      snapshot->gradient[l] = g_new (double, MAX (nnz, 1));
+      st_layer_copy_entries (layer, NULL, NULL, snapshot->values[l], snapshot->gradient[l]);
+
+      if (st_layer_get_last_update (layer) != NULL)
+        {
+          snapshot->change[l] = g_new (double, MAX (nnz, 1));
+          st_layer_copy_canonical (layer, st_layer_get_last_update (layer), snapshot->change[l]);
+        }
 
       if (st_layer_has_bias (layer))
         snapshot->bias[l] = g_memdup2 (st_layer_get_bias (layer),
@@ -138,6 +154,29 @@ st_snapshot_get_values (const StSnapshot *snapshot,
   g_return_val_if_fail (layer < snapshot->n_layers, NULL);
 
   return snapshot->values[layer];
+}
+
+/* Returns: (transfer none): dL/dW of @layer for the last batch, in
+ * canonical order; zeros before the first step. */
+const double *
+st_snapshot_get_gradient (const StSnapshot *snapshot,
+                          guint             layer)
+{
+  g_return_val_if_fail (layer < snapshot->n_layers, NULL);
+
+  return snapshot->gradient[layer];
+}
+
+/* Returns: (transfer none) (nullable): the change of each weight of
+ * @layer in the last update, in canonical order, or %NULL unless the
+ * network records updates (st_network_set_record_updates()). */
+const double *
+st_snapshot_get_last_update (const StSnapshot *snapshot,
+                             guint             layer)
+{
+  g_return_val_if_fail (layer < snapshot->n_layers, NULL);
+
+  return snapshot->change[layer];
 }
 
 /* Returns: (transfer none) (nullable): the bias of @layer. */

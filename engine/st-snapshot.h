@@ -30,6 +30,10 @@ gsize         st_snapshot_get_nnz        (const StSnapshot *snapshot,
                                           guint             layer);
 const double *st_snapshot_get_values     (const StSnapshot *snapshot,
                                           guint             layer);
+const double *st_snapshot_get_gradient   (const StSnapshot *snapshot,
+                                          guint             layer);
+const double *st_snapshot_get_last_update (const StSnapshot *snapshot,
+                                           guint             layer);
 const double *st_snapshot_get_bias       (const StSnapshot *snapshot,
                                           guint             layer);
 

@@ -273,6 +273,29 @@ test_standardization (void)
   g_assert_cmpfloat_with_epsilon (output[0], 2.0 / sqrt (8.0 / 3.0), 1e-15);
 }
 
+/* Recorded updates are each weight's change, and snapshots carry them
+ * with the gradient: SGD at 0.1 from w = 1 changes w by -0.1 x g = -0.1. */
+static void
+test_recorded_update (void)
+{
+  g_autoptr(StNetwork) network = single_weight (1.0, FALSE);
+  g_autoptr(StSnapshot) snapshot = NULL;
+  StOptimizer optimizer;
+
+  st_optimizer_init_default (&optimizer, ST_OPTIMIZER_SGD);
+  st_network_set_record_updates (network, TRUE);
+  take_step (network, &one, &optimizer, 0.1);
+
+  snapshot = st_snapshot_new_from_network (network, 1, 1, 0.5);
+  g_assert_nonnull (st_snapshot_get_last_update (snapshot, 0));
+  g_assert_cmpfloat_with_epsilon (st_snapshot_get_last_update (snapshot, 0)[0], -0.1, 1e-16);
+  g_assert_cmpfloat (st_snapshot_get_gradient (snapshot, 0)[0], ==, 1.0);
+  g_assert_cmpfloat (st_snapshot_get_values (snapshot, 0)[0], ==, 0.9);
+
+  st_network_set_record_updates (network, FALSE);
+  g_assert_null (st_layer_get_last_update (st_network_get_layer (network, 0)));
+}
+
 static void
 test_invalid_settings (void)
 {
@@ -323,6 +346,7 @@ main (int    argc,
   g_test_add_func ("/engine/optimizer/trainer-uses-schedule", test_trainer_uses_schedule);
   g_test_add_func ("/engine/optimizer/standardization", test_standardization);
   g_test_add_func ("/engine/optimizer/invalid-settings", test_invalid_settings);
+  g_test_add_func ("/engine/optimizer/recorded-update", test_recorded_update);
 
   return g_test_run ();
 }
