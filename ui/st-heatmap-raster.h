@@ -23,26 +23,39 @@ typedef struct
   const double *values;
 } StHeatmapMatrix;
 
-/* How one matrix dimension maps to pixels.  With @cell > 0 every index
- * gets @cell pixels, the last @gap of which separate it from the next
- * index (the last index has no gap).  With @cell == 0 the @n indices
- * share @pixels < @n pixels, and each pixel shows the entry of largest
- * magnitude among its indices. */
+/* How one matrix dimension maps to the pixels of a view.  Pixel p shows
+ * the indices in [origin + p / scale, origin + (p + 1) / scale), so
+ * @scale is pixels per index and @origin the index at the left (or top)
+ * edge of pixel 0; a negative origin leaves space before index 0.  With
+ * @scale >= 1 every index is a cell of one or more pixels; below 1 each
+ * pixel bins several indices and shows the one of largest magnitude. */
 typedef struct
 {
   guint n;
   guint pixels;
-  guint cell;
-  guint gap;
+  double origin;
+  double scale;
 } StHeatmapAxis;
 
-void     st_heatmap_raster_layout      (guint                  rows,
+/* One pixel of a view on one axis: what it shows. */
+typedef enum
+{
+  ST_HEATMAP_PIXEL_OUTSIDE,  /* before index 0 or after the last index */
+  ST_HEATMAP_PIXEL_INSIDE,
+  ST_HEATMAP_PIXEL_GAP,      /* the line between two large cells */
+} StHeatmapPixelKind;
+
+double   st_heatmap_raster_fit_scale   (guint                  rows,
                                         guint                  cols,
                                         guint                  available_width,
                                         guint                  available_height,
-                                        guint                  max_cell,
-                                        StHeatmapAxis         *x_axis,
-                                        StHeatmapAxis         *y_axis);
+                                        double                 max_cell);
+void     st_heatmap_axis_init          (StHeatmapAxis         *axis,
+                                        guint                  n,
+                                        guint                  pixels,
+                                        double                 scale,
+                                        double                 center);
+gboolean st_heatmap_axis_has_gaps      (const StHeatmapAxis   *axis);
 double   st_heatmap_raster_find_range  (const double          *values,
                                         gsize                  nnz);
 void     st_heatmap_raster_fill        (const StHeatmapMatrix *matrix,
@@ -56,9 +69,21 @@ gboolean st_heatmap_axis_get_indices   (const StHeatmapAxis   *axis,
                                         guint                  pixel,
                                         guint                 *first,
                                         guint                 *last);
+gboolean st_heatmap_axis_get_span      (const StHeatmapAxis   *axis,
+                                        guint                  index,
+                                        double                *start,
+                                        double                *end);
 gboolean st_heatmap_matrix_find_entry  (const StHeatmapMatrix *matrix,
                                         guint                  row,
                                         guint                  col,
                                         gsize                 *position);
+gsize    st_heatmap_matrix_find_row    (const StHeatmapMatrix *matrix,
+                                        guint                  row);
+gboolean st_heatmap_matrix_find_extreme (const StHeatmapMatrix *matrix,
+                                         guint                  first_row,
+                                         guint                  last_row,
+                                         guint                  first_col,
+                                         guint                  last_col,
+                                         gsize                 *position);
 
 G_END_DECLS

@@ -133,7 +133,20 @@ st_legend_bar_dark_changed (StLegendBar     *self,
                             GParamSpec      *pspec,
                             AdwStyleManager *style_manager)
 {
-  st_palette_init (&self->palette, adw_style_manager_get_dark (style_manager));
+  st_palette_init (&self->palette, adw_style_manager_get_dark (style_manager), self->palette.color_map);
+  st_legend_bar_invalidate (self);
+}
+
+void
+st_legend_bar_set_color_map (StLegendBar *self,
+                             StColorMap   color_map)
+{
+  g_return_if_fail (ST_IS_LEGEND_BAR (self));
+
+  if (self->palette.color_map == color_map)
+    return;
+
+  st_palette_init (&self->palette, self->palette.dark, color_map);
   st_legend_bar_invalidate (self);
 }
 
@@ -239,7 +252,7 @@ st_legend_bar_init (StLegendBar *self)
 {
   AdwStyleManager *style_manager = adw_style_manager_get_default ();
 
-  st_palette_init (&self->palette, adw_style_manager_get_dark (style_manager));
+  st_palette_init (&self->palette, adw_style_manager_get_dark (style_manager), ST_COLOR_MAP_BLUE_RED);
   g_signal_connect_object (style_manager, "notify::dark",
                            G_CALLBACK (st_legend_bar_dark_changed), self, G_CONNECT_SWAPPED);
 }

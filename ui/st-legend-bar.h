@@ -7,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "st-palette.h"
+
 G_BEGIN_DECLS
 
 #define ST_TYPE_LEGEND_BAR (st_legend_bar_get_type ())
@@ -17,5 +19,7 @@ GtkWidget *st_legend_bar_new            (void);
 gboolean   st_legend_bar_get_structural (StLegendBar *self);
 void       st_legend_bar_set_structural (StLegendBar *self,
                                          gboolean     structural);
+void       st_legend_bar_set_color_map  (StLegendBar *self,
+                                         StColorMap   color_map);
 
 G_END_DECLS

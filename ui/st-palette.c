@@ -18,29 +18,26 @@
 
 #include "st-palette.h"
 
-typedef struct
-{
-  double position;  /* -1 .. 1 */
-  guint32 rgb;      /* 0xRRGGBB */
-} ColorStop;
-
-/* The stops are GNOME palette colours.  In the light style the scale
- * runs dark-light-dark, in the dark style light-dark-light, so that a
- * large magnitude always stands out from the window background. */
-static const ColorStop light_stops[] = {
-  { -1.0, 0x1a5fb4 },
-  { -0.5, 0x62a0ea },
-  {  0.0, 0xf6f5f4 },
-  {  0.5, 0xf66151 },
-  {  1.0, 0xa51d2d },
+/* Five stops per scale, from -1 to 1.  Blue-red uses GNOME palette
+ * colours; purple-green and brown-teal follow ColorBrewer's PRGn and
+ * BrBG, which readers with red-green colour blindness tell apart.  In
+ * the light style a scale runs dark-light-dark, in the dark style
+ * light-dark-light, so that a large magnitude always stands out from
+ * the window background. */
+static const guint32 light_stops[ST_N_COLOR_MAPS][5] = {
+  { 0x1a5fb4, 0x62a0ea, 0xf6f5f4, 0xf66151, 0xa51d2d },
+  { 0x762a83, 0xc2a5cf, 0xf7f7f7, 0xa6dba0, 0x1b7837 },
+  { 0x8c510a, 0xdfc27d, 0xf5f5f5, 0x80cdc1, 0x01665e },
 };
 
-static const ColorStop dark_stops[] = {
-  { -1.0, 0x99c1f1 },
-  { -0.5, 0x1c71d8 },
-  {  0.0, 0x3d3846 },
-  {  0.5, 0xc01c28 },
-  {  1.0, 0xf66151 },
+static const guint32 dark_stops[ST_N_COLOR_MAPS][5] = {
+  { 0x99c1f1, 0x1c71d8, 0x4f4b57, 0xc01c28, 0xf66151 },
+  { 0xe7d4e8, 0x9970ab, 0x4f4b57, 0x5aae61, 0xd9f0d3 },
+  { 0xf6e8c3, 0xbf812d, 0x4f4b57, 0x35978f, 0xc7eae5 },
+};
+
+static const char *const color_map_names[ST_N_COLOR_MAPS] = {
+  "blue-red", "purple-green", "brown-teal",
 };
 
 /* Width of one hatch stripe in pixels; the pattern repeats every two. */
@@ -66,46 +63,68 @@ channel (guint32 rgb,
 }
 
 static guint32
-interpolate (const ColorStop *stops,
-             gsize            n_stops,
-             double           position)
+interpolate (const guint32 *stops,
+             double         position)
 {
-  for (gsize i = 1; i < n_stops; i++)
-    {
-      const ColorStop *lo = &stops[i - 1];
-      const ColorStop *hi = &stops[i];
-      double f;
+  double scaled = (CLAMP (position, -1.0, 1.0) + 1.0) * 2.0;
+  guint i = MIN ((guint) scaled, 3);
+  double f = scaled - i;
+  guint32 lo = stops[i];
+  guint32 hi = stops[i + 1];
 
-      if (position > hi->position && i + 1 < n_stops)
-        continue;
-
-      f = (position - lo->position) / (hi->position - lo->position);
-      return pack_opaque (channel (lo->rgb, 16) + f * (channel (hi->rgb, 16) - channel (lo->rgb, 16)),
-                          channel (lo->rgb, 8) + f * (channel (hi->rgb, 8) - channel (lo->rgb, 8)),
-                          channel (lo->rgb, 0) + f * (channel (hi->rgb, 0) - channel (lo->rgb, 0)));
-    }
-
-  g_assert_not_reached ();
+  return pack_opaque (channel (lo, 16) + f * (channel (hi, 16) - channel (lo, 16)),
+                      channel (lo, 8) + f * (channel (hi, 8) - channel (lo, 8)),
+                      channel (lo, 0) + f * (channel (hi, 0) - channel (lo, 0)));
 }
 
 void
-st_palette_init (StPalette *palette,
-                 gboolean   dark)
+st_palette_init (StPalette  *palette,
+                 gboolean    dark,
+                 StColorMap  color_map)
 {
-  const ColorStop *stops = dark ? dark_stops : light_stops;
-  gsize n_stops = dark ? G_N_ELEMENTS (dark_stops) : G_N_ELEMENTS (light_stops);
+  const guint32 *stops;
+
+  if (color_map >= ST_N_COLOR_MAPS)
+    color_map = ST_COLOR_MAP_BLUE_RED;
+  stops = dark ? dark_stops[color_map] : light_stops[color_map];
 
   for (guint i = 0; i < ST_PALETTE_SIZE; i++)
     {
       double position = 2.0 * i / (ST_PALETTE_SIZE - 1) - 1.0;
 
-      palette->diverging[i] = interpolate (stops, n_stops, position);
+      palette->diverging[i] = interpolate (stops, position);
     }
 
-  palette->structural_light = dark ? 0xff4a4a4a : 0xffdeddda;
-  palette->structural_dark = dark ? 0xff2a2a2a : 0xffb0afac;
+  /* Structural zeros: grey stripes, darker than any middle colour in the
+   * dark style and darker than it in the light style too, so that a
+   * stored 0 (the middle colour, flat) never looks like them. */
+  palette->structural_light = dark ? 0xff333333 : 0xffcfcecb;
+  palette->structural_dark = dark ? 0xff1c1c1c : 0xff9a9996;
   palette->gap = 0x00000000;
   palette->dark = dark;
+  palette->color_map = color_map;
+}
+
+const char *
+st_color_map_to_string (StColorMap color_map)
+{
+  g_return_val_if_fail (color_map < ST_N_COLOR_MAPS, NULL);
+
+  return color_map_names[color_map];
+}
+
+gboolean
+st_color_map_from_string (const char *text,
+                          StColorMap *color_map)
+{
+  for (guint i = 0; i < ST_N_COLOR_MAPS; i++)
+    if (g_strcmp0 (text, color_map_names[i]) == 0)
+      {
+        *color_map = i;
+        return TRUE;
+      }
+
+  return FALSE;
 }
 
 /**

@@ -170,9 +170,7 @@ st_window_show_layer_values (StWindow *self)
   if (self->snapshot == NULL || self->selected_layer >= st_snapshot_get_n_layers (self->snapshot))
     return;
 
-  st_heatmap_set_values (self->heatmap,
-                         st_snapshot_get_values (self->snapshot, self->selected_layer),
-                         st_snapshot_get_nnz (self->snapshot, self->selected_layer));
+  st_heatmap_set_snapshot (self->heatmap, self->snapshot, self->selected_layer);
 }
 
 static void
@@ -209,12 +207,13 @@ st_window_select_layer (StWindow *self,
   gsize nnz = st_layer_get_nnz (layer);
   g_autofree guint *rows = g_new (guint, MAX (nnz, 1));
   g_autofree guint *cols = g_new (guint, MAX (nnz, 1));
+  g_autofree double *start = g_new (double, MAX (nnz, 1));
   g_autofree char *shape = NULL;
 
   self->selected_layer = index;
-  st_layer_copy_entries (layer, rows, cols, NULL, NULL);
+  st_layer_copy_entries (layer, rows, cols, start, NULL);
   st_heatmap_set_pattern (self->heatmap, st_layer_get_rows (layer), st_layer_get_cols (layer),
-                          nnz, rows, cols);
+                          nnz, rows, cols, start);
 
   /* Translators: the size of a weight matrix, rows (outputs) by columns (inputs). */
   shape = g_strdup_printf (_("%u × %u"), st_layer_get_rows (layer), st_layer_get_cols (layer));
