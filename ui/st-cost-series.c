@@ -173,3 +173,53 @@ st_cost_series_get_min_positive (const StCostSeries *series,
   *min_positive = series->min_positive;
   return TRUE;
 }
+
+/* Keeps the first @n_values steps.  When buckets hold several steps,
+ * the bucket that @n_values falls in keeps the min and max of all its
+ * steps, including the dropped ones, until they are overwritten. */
+void
+st_cost_series_truncate (StCostSeries *series,
+                         guint64       n_values)
+{
+  guint n_buckets;
+
+  if (n_values >= series->n_values)
+    return;
+
+  n_buckets = (guint) ((n_values + series->stride - 1) / series->stride);
+  g_array_set_size (series->buckets, n_buckets);
+  series->n_values = n_values;
+
+  /* Recompute the range from what is left. */
+  series->min = INFINITY;
+  series->max = -INFINITY;
+  series->min_positive = INFINITY;
+  for (guint i = 0; i < n_buckets; i++)
+    {
+      const StCostBucket *bucket = &g_array_index (series->buckets, StCostBucket, i);
+
+      series->min = MIN (series->min, bucket->min);
+      series->max = MAX (series->max, bucket->max);
+      if (bucket->min > 0.0)
+        series->min_positive = MIN (series->min_positive, bucket->min);
+      else if (bucket->max > 0.0)
+        series->min_positive = MIN (series->min_positive, bucket->max);
+    }
+}
+
+/* The bucket of step @step (counting from 1): its exact cost when each
+ * bucket holds one step.  Returns: %FALSE outside the series. */
+gboolean
+st_cost_series_get_step (const StCostSeries *series,
+                         guint64             step,
+                         StCostBucket       *bucket)
+{
+  guint64 index;
+
+  if (step == 0 || step > series->n_values)
+    return FALSE;
+
+  index = (step - 1) / series->stride;
+  *bucket = g_array_index (series->buckets, StCostBucket, index);
+  return TRUE;
+}

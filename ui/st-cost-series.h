@@ -32,6 +32,11 @@ gboolean            st_cost_series_get_range        (const StCostSeries *series,
                                                      double             *max);
 gboolean            st_cost_series_get_min_positive (const StCostSeries *series,
                                                      double             *min_positive);
+void                st_cost_series_truncate        (StCostSeries       *series,
+                                                     guint64             n_values);
+gboolean            st_cost_series_get_step        (const StCostSeries *series,
+                                                     guint64             step,
+                                                     StCostBucket       *bucket);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StCostSeries, st_cost_series_free)
 

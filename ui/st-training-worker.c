@@ -29,6 +29,12 @@
  * at 60 Hz. */
 #define PUBLISH_INTERVAL_USEC (G_USEC_PER_SEC / 60)
 
+/* Publishing copies every weight, so for a large model it is not free.
+ * The worker waits at least this many times as long as the last copy
+ * took before publishing again, which keeps copies under about 3 % of
+ * its time. */
+#define PUBLISH_COST_FACTOR 32
+
 struct _StTrainingWorker
 {
   GObject parent_instance;
@@ -47,6 +53,8 @@ struct _StTrainingWorker
   guint pending_steps;
   double learning_rate;
   guint steps_per_second;     /* 0 for no limit */
+  guint64 snapshot_interval;  /* steps between timeline frames; 0 for none */
+  guint epoch_limit;          /* pause when the trainer reaches it; 0 for none */
   guint running : 1;
   guint learning_rate_changed : 1;
   guint quit : 1;
@@ -55,7 +63,10 @@ struct _StTrainingWorker
   StSnapshot *published;
   GArray *published_costs;    /* double */
   GError *published_error;
+  GPtrArray *published_frames;  /* StSnapshot */
+  GArray *published_records;    /* StHistoryRecord */
   guint published_busy : 1;
+  guint published_limit : 1;
   guint idle_id;
 };
 
@@ -72,10 +83,15 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   GArray *costs;              /* double, since the last publication */
+  GPtrArray *frames;          /* StSnapshot, since the last publication */
+  GArray *records;            /* StHistoryRecord, likewise */
+  guint history_seen;         /* records of the trainer's history passed on */
   GError *error;
   gint64 last_publish;
+  gint64 publish_duration;    /* of the last snapshot copy, microseconds */
   gint64 next_step;           /* monotonic time of the next paced step */
   gboolean dirty;             /* steps taken since the last publication */
+  gboolean reached_limit;
 } WorkerState;
 
 /* Runs on the main thread. */
@@ -86,15 +102,21 @@ st_training_worker_deliver (gpointer data)
   g_autoptr(StSnapshot) snapshot = NULL;
   g_autoptr(GArray) costs = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) frames = NULL;
+  g_autoptr(GArray) records = NULL;
   StTrainingUpdate update;
-  gboolean busy;
+  gboolean busy, limit;
 
   g_mutex_lock (&self->mutex);
   self->idle_id = 0;
   snapshot = g_steal_pointer (&self->published);
   costs = g_steal_pointer (&self->published_costs);
   error = g_steal_pointer (&self->published_error);
+  frames = g_steal_pointer (&self->published_frames);
+  records = g_steal_pointer (&self->published_records);
   busy = self->published_busy;
+  limit = self->published_limit;
+  self->published_limit = FALSE;
   g_mutex_unlock (&self->mutex);
 
   if (snapshot == NULL)
@@ -106,6 +128,10 @@ st_training_worker_deliver (gpointer data)
     .n_costs = costs != NULL ? costs->len : 0,
     .error = error,
     .busy = busy,
+    .frames = frames,
+    .records = records != NULL ? (const StHistoryRecord *) (gconstpointer) records->data : NULL,
+    .n_records = records != NULL ? records->len : 0,
+    .reached_epoch_limit = limit,
   };
   g_signal_emit (self, signals[UPDATE], 0, &update);
 
@@ -118,10 +144,12 @@ st_training_worker_publish (StTrainingWorker *self,
                             WorkerState      *state)
 {
   StSnapshot *snapshot;
+  gint64 started = g_get_monotonic_time ();
 
   g_mutex_lock (&self->trainer_mutex);
   snapshot = st_trainer_create_snapshot (self->trainer);
   g_mutex_unlock (&self->trainer_mutex);
+  state->publish_duration = g_get_monotonic_time () - started;
 
   g_mutex_lock (&self->mutex);
 
@@ -138,6 +166,29 @@ st_training_worker_publish (StTrainingWorker *self,
       g_clear_error (&self->published_error);
       self->published_error = g_steal_pointer (&state->error);
     }
+
+  if (state->frames->len > 0)
+    {
+      if (self->published_frames == NULL)
+        self->published_frames = g_ptr_array_new_with_free_func ((GDestroyNotify) st_snapshot_unref);
+      for (guint i = 0; i < state->frames->len; i++)
+        g_ptr_array_add (self->published_frames, g_ptr_array_index (state->frames, i));
+      g_ptr_array_set_free_func (state->frames, NULL);
+      g_ptr_array_set_size (state->frames, 0);
+      g_ptr_array_set_free_func (state->frames, (GDestroyNotify) st_snapshot_unref);
+    }
+
+  if (state->records->len > 0)
+    {
+      if (self->published_records == NULL)
+        self->published_records = g_array_new (FALSE, FALSE, sizeof (StHistoryRecord));
+      g_array_append_vals (self->published_records, state->records->data, state->records->len);
+      g_array_set_size (state->records, 0);
+    }
+
+  if (state->reached_limit)
+    self->published_limit = TRUE;
+  state->reached_limit = FALSE;
 
   self->published_busy = self->running || self->pending_steps > 0;
 
@@ -208,6 +259,9 @@ st_training_worker_take_step (StTrainingWorker *self,
   double cost = 0.0;
   gboolean ok;
   gint64 now;
+  guint64 snapshot_interval;
+  guint epoch_limit;
+  gboolean reached_limit = FALSE;
 
   g_mutex_lock (&self->mutex);
   learning_rate_changed = self->learning_rate_changed;
@@ -216,10 +270,27 @@ st_training_worker_take_step (StTrainingWorker *self,
   steps_per_second = self->steps_per_second;
   g_mutex_unlock (&self->mutex);
 
+  g_mutex_lock (&self->mutex);
+  snapshot_interval = self->snapshot_interval;
+  epoch_limit = self->epoch_limit;
+  g_mutex_unlock (&self->mutex);
+
   g_mutex_lock (&self->trainer_mutex);
   if (learning_rate_changed)
     st_trainer_set_learning_rate (self->trainer, learning_rate);
   ok = st_trainer_step (self->trainer, &cost, &error);
+  if (ok)
+    {
+      const StHistory *history = st_trainer_get_history (self->trainer);
+
+      for (; state->history_seen < st_history_get_length (history); state->history_seen++)
+        g_array_append_vals (state->records, st_history_get (history, state->history_seen), 1);
+
+      if (snapshot_interval > 0 && st_trainer_get_step (self->trainer) % snapshot_interval == 0)
+        g_ptr_array_add (state->frames, st_trainer_create_snapshot (self->trainer));
+
+      reached_limit = epoch_limit > 0 && st_trainer_get_epoch (self->trainer) >= epoch_limit;
+    }
   g_mutex_unlock (&self->trainer_mutex);
 
   now = g_get_monotonic_time ();
@@ -249,7 +320,18 @@ st_training_worker_take_step (StTrainingWorker *self,
   g_array_append_val (state->costs, cost);
   state->dirty = TRUE;
 
-  if (now - state->last_publish >= PUBLISH_INTERVAL_USEC)
+  if (reached_limit)
+    {
+      g_mutex_lock (&self->mutex);
+      self->running = FALSE;
+      self->pending_steps = 0;
+      g_mutex_unlock (&self->mutex);
+      state->reached_limit = TRUE;
+      st_training_worker_publish (self, state);
+      return;
+    }
+
+  if (now - state->last_publish >= MAX (PUBLISH_INTERVAL_USEC, PUBLISH_COST_FACTOR * state->publish_duration))
     st_training_worker_publish (self, state);
 }
 
@@ -260,12 +342,20 @@ st_training_worker_thread (gpointer data)
   WorkerState state = { 0 };
 
   state.costs = g_array_new (FALSE, FALSE, sizeof (double));
+  state.frames = g_ptr_array_new_with_free_func ((GDestroyNotify) st_snapshot_unref);
+  state.records = g_array_new (FALSE, FALSE, sizeof (StHistoryRecord));
   state.next_step = g_get_monotonic_time ();
+
+  g_mutex_lock (&self->trainer_mutex);
+  state.history_seen = st_history_get_length (st_trainer_get_history (self->trainer));
+  g_mutex_unlock (&self->trainer_mutex);
 
   while (st_training_worker_wait_for_step (self, &state))
     st_training_worker_take_step (self, &state);
 
   g_array_unref (state.costs);
+  g_ptr_array_unref (state.frames);
+  g_array_unref (state.records);
   g_clear_error (&state.error);
 
   return NULL;
@@ -362,6 +452,31 @@ st_training_worker_set_steps_per_second (StTrainingWorker *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/* Publishes a timeline frame every @steps trainer steps; 0 for none. */
+void
+st_training_worker_set_snapshot_interval (StTrainingWorker *self,
+                                          guint64           steps)
+{
+  g_return_if_fail (ST_IS_TRAINING_WORKER (self));
+
+  g_mutex_lock (&self->mutex);
+  self->snapshot_interval = steps;
+  g_mutex_unlock (&self->mutex);
+}
+
+/* Pauses training once the trainer has completed @epochs epochs; 0 for
+ * no limit.  Steps requested one by one go past the limit. */
+void
+st_training_worker_set_epoch_limit (StTrainingWorker *self,
+                                    guint             epochs)
+{
+  g_return_if_fail (ST_IS_TRAINING_WORKER (self));
+
+  g_mutex_lock (&self->mutex);
+  self->epoch_limit = epochs;
+  g_mutex_unlock (&self->mutex);
+}
+
 /**
  * st_training_worker_lock_trainer:
  * @self: a worker
@@ -417,6 +532,8 @@ st_training_worker_shutdown (StTrainingWorker *self)
   g_clear_handle_id (&self->idle_id, g_source_remove);
   g_clear_pointer (&self->published, st_snapshot_unref);
   g_clear_pointer (&self->published_costs, g_array_unref);
+  g_clear_pointer (&self->published_frames, g_ptr_array_unref);
+  g_clear_pointer (&self->published_records, g_array_unref);
   g_clear_error (&self->published_error);
   g_mutex_unlock (&self->mutex);
 

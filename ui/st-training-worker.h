@@ -21,6 +21,10 @@ typedef struct
   gsize n_costs;
   const GError *error;     /* why training stopped, or NULL */
   gboolean busy;           /* steps were running or queued when this was published */
+  GPtrArray *frames;       /* StSnapshot at multiples of the snapshot interval */
+  const StHistoryRecord *records;  /* epochs finished since the last update */
+  gsize n_records;
+  gboolean reached_epoch_limit;    /* the worker paused itself at the limit */
 } StTrainingUpdate;
 
 #define ST_TYPE_TRAINING_WORKER (st_training_worker_get_type ())
@@ -36,6 +40,10 @@ void              st_training_worker_set_learning_rate     (StTrainingWorker *se
                                                             double            learning_rate);
 void              st_training_worker_set_steps_per_second  (StTrainingWorker *self,
                                                             guint             steps_per_second);
+void              st_training_worker_set_snapshot_interval (StTrainingWorker *self,
+                                                            guint64           steps);
+void              st_training_worker_set_epoch_limit       (StTrainingWorker *self,
+                                                            guint             epochs);
 StTrainer        *st_training_worker_lock_trainer          (StTrainingWorker *self);
 void              st_training_worker_unlock_trainer        (StTrainingWorker *self);
 void              st_training_worker_shutdown              (StTrainingWorker *self);

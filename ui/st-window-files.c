@@ -7,6 +7,10 @@
  * set as they were.  Failures show a dialog that names the file and
  * gives the engine's message.
  *
+ * Files opened or saved go into the recent files list, which the
+ * "Open Recent" menu shows.  Files dropped on the window open by their
+ * extension, like files given on the command line.
+ *
  * NOTE: files are read and written on the main thread, so the window
  * does not respond while a very large file loads or saves.
  */
@@ -59,25 +63,6 @@ st_window_show_file_error (StWindow     *self,
   _st_window_show_error (self, heading, error->message);
 }
 
-static void st_window_show_toast (StWindow   *self,
-                                  const char *format,
-                                  ...) G_GNUC_PRINTF (2, 3);
-
-static void
-st_window_show_toast (StWindow   *self,
-                      const char *format,
-                      ...)
-{
-  g_autofree char *title = NULL;
-  va_list args;
-
-  va_start (args, format);
-  title = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
-}
-
 /* The file's name without its extension, for the window title. */
 static char *
 file_get_stem (GFile *file)
@@ -111,7 +96,10 @@ st_window_open_model (StWindow *self,
       return FALSE;
     }
 
+  g_clear_pointer (&self->lesson, st_lesson_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->lesson_group), FALSE);
   _st_window_set_model (self, network, file, NULL);
+  _st_window_add_recent (self, file);
   return TRUE;
 }
 
@@ -127,7 +115,13 @@ st_window_read_pattern (StWindow  *self,
   if (mtx == NULL)
     return NULL;
 
-  layer = st_mtx_to_layer (mtx, ST_LAYOUT_CSR, error);
+  {
+    g_autofree char *layout_name = g_settings_get_string (self->settings, "default-layout");
+    StLayout layout = ST_LAYOUT_CSR;
+
+    st_layout_from_string (layout_name, &layout);
+    layer = st_mtx_to_layer (mtx, layout, error);
+  }
   if (layer == NULL)
     return NULL;
 
@@ -215,7 +209,10 @@ st_window_import_pattern (StWindow *self,
     }
 
   stem = file_get_stem (file);
+  g_clear_pointer (&self->lesson, st_lesson_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->lesson_group), FALSE);
   _st_window_set_model (self, g_steal_pointer (&network), NULL, stem);
+  _st_window_add_recent (self, file);
   return TRUE;
 }
 
@@ -245,7 +242,9 @@ st_window_open_dataset (StWindow *self,
     }
 
   _st_window_set_running (self, FALSE);
-  _st_window_set_dataset (self, dataset, name);
+  g_set_object (&self->dataset_file, file);
+  _st_window_set_dataset (self, dataset, name, ST_WINDOW_DATA_CSV);
+  _st_window_add_recent (self, file);
   return TRUE;
 }
 
@@ -281,8 +280,9 @@ st_window_save_model (StWindow *self,
 
   _st_window_set_file (self, file);
   _st_window_set_modified (self, FALSE);
+  _st_window_add_recent (self, file);
   /* Translators: %s is a file name. */
-  st_window_show_toast (self, _("Saved “%s”"), name);
+  _st_window_show_toast (self, _("Saved “%s”"), name);
   return TRUE;
 }
 
@@ -325,7 +325,7 @@ st_window_export_pattern (StWindow *self,
     }
 
   /* Translators: %s is a file name. */
-  st_window_show_toast (self, _("Exported the layer to “%s”"), name);
+  _st_window_show_toast (self, _("Exported the layer to “%s”"), name);
   return TRUE;
 }
 
@@ -612,6 +612,163 @@ open_dataset_activated (GSimpleAction *action,
                          st_window_open_dataset);
 }
 
+/* Opens @file by its extension: .mtx as a pattern, .csv as a data set,
+ * anything else as a model.  Does not ask about unsaved changes. */
+gboolean
+st_window_open_file (StWindow *self,
+                     GFile    *file)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  name = g_ascii_strdown (g_file_peek_path (file) != NULL ? g_file_peek_path (file) : "", -1);
+  if (g_str_has_suffix (name, ".mtx") || g_str_has_suffix (name, ".mtx.gz"))
+    return st_window_import_pattern (self, file);
+  if (g_str_has_suffix (name, ".csv") || g_str_has_suffix (name, ".csv.gz"))
+    return st_window_open_dataset (self, file);
+
+  return st_window_open_model (self, file);
+}
+
+static gboolean
+file_replaces_model (GFile *file)
+{
+  g_autofree char *name = g_ascii_strdown (g_file_peek_path (file) != NULL ? g_file_peek_path (file) : "", -1);
+
+  return !g_str_has_suffix (name, ".csv") && !g_str_has_suffix (name, ".csv.gz");
+}
+
+static void
+st_window_open_pending_files (StWindow *self)
+{
+  GPtrArray *files = g_object_get_data (G_OBJECT (self), "st-pending-files");
+
+  for (guint i = 0; files != NULL && i < files->len; i++)
+    st_window_open_file (self, g_ptr_array_index (files, i));
+
+  g_object_set_data (G_OBJECT (self), "st-pending-files", NULL);
+}
+
+/* Opens @files in order, asking first about unsaved changes when one of
+ * them replaces the model. */
+static void
+st_window_open_files_asking (StWindow  *self,
+                             GPtrArray *files)
+{
+  gboolean replaces = FALSE;
+
+  for (guint i = 0; i < files->len; i++)
+    replaces |= file_replaces_model (g_ptr_array_index (files, i));
+
+  g_object_set_data_full (G_OBJECT (self), "st-pending-files", g_ptr_array_ref (files),
+                          (GDestroyNotify) g_ptr_array_unref);
+  if (replaces)
+    _st_window_confirm_discard (self, st_window_open_pending_files);
+  else
+    st_window_open_pending_files (self);
+}
+
+/* Recent files */
+
+#define RECENT_APP_NAME "sparse-trainer"
+#define MAX_RECENT 8
+
+void
+_st_window_add_recent (StWindow *self,
+                       GFile    *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autofree char *name = g_file_get_basename (file);
+  GtkRecentData data = {
+    .display_name = name,
+    .mime_type = (char *) (file_replaces_model (file) ? "application/octet-stream" : "text/csv"),
+    .app_name = (char *) RECENT_APP_NAME,
+    .app_exec = (char *) "sparse-trainer %u",
+  };
+
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+}
+
+static int
+compare_recent (gconstpointer a,
+                gconstpointer b)
+{
+  GtkRecentInfo *x = *(GtkRecentInfo **) a;
+  GtkRecentInfo *y = *(GtkRecentInfo **) b;
+  GDateTime *tx = gtk_recent_info_get_modified (x);
+  GDateTime *ty = gtk_recent_info_get_modified (y);
+
+  return g_date_time_compare (ty, tx);
+}
+
+static void
+st_window_update_recent_menu (StWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  g_autoptr(GPtrArray) ours = g_ptr_array_new ();
+
+  g_menu_remove_all (self->recent_section);
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (gtk_recent_info_has_application (l->data, RECENT_APP_NAME) && gtk_recent_info_exists (l->data))
+      g_ptr_array_add (ours, l->data);
+  g_ptr_array_sort (ours, compare_recent);
+
+  for (guint i = 0; i < ours->len && i < MAX_RECENT; i++)
+    {
+      GtkRecentInfo *info = g_ptr_array_index (ours, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent",
+                                               g_variant_new_string (gtk_recent_info_get_uri (info)));
+      g_menu_append_item (self->recent_section, item);
+    }
+
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+static void
+open_recent_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  StWindow *self = ST_WINDOW (user_data);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_ptr_array_add (files, g_file_new_for_uri (g_variant_get_string (parameter, NULL)));
+  st_window_open_files_asking (self, files);
+}
+
+/* Drag and drop */
+
+static gboolean
+st_window_drop (StWindow      *self,
+                const GValue  *value,
+                double         x,
+                double         y,
+                GtkDropTarget *target)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      for (GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
+        g_ptr_array_add (files, g_object_ref (l->data));
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    {
+      g_ptr_array_add (files, g_value_dup_object (value));
+    }
+
+  if (files->len == 0)
+    return FALSE;
+
+  st_window_open_files_asking (self, files);
+  return TRUE;
+}
+
 static const GActionEntry file_entries[] = {
   { "open", open_activated },
   { "save", save_activated },
@@ -619,11 +776,36 @@ static const GActionEntry file_entries[] = {
   { "import-pattern", import_pattern_activated },
   { "export-pattern", export_pattern_activated },
   { "open-dataset", open_dataset_activated },
+  { "open-recent", open_recent_activated, "s" },
 };
 
 void
 _st_window_add_file_actions (StWindow *self)
 {
+  GtkDropTarget *target;
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), file_entries,
                                    G_N_ELEMENTS (file_entries), self);
+
+  target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (target, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
+  g_signal_connect_object (target, "drop", G_CALLBACK (st_window_drop), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (st_window_update_recent_menu), self, G_CONNECT_SWAPPED);
+  st_window_update_recent_menu (self);
+}
+
+/* Shows a save chooser that calls @func with the file; for exports. */
+GtkFileChooserNative *
+_st_window_choose_save_file (StWindow   *self,
+                             const char *title,
+                             const char *filter_name,
+                             const char *filter_pattern,
+                             const char *suggested_name,
+                             gboolean  (*func) (StWindow *, GFile *))
+{
+  return st_window_choose_file (self, title, GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                filter_name, filter_pattern, suggested_name, func);
 }

@@ -5,8 +5,14 @@
 
 #pragma once
 
+#include "st-builtin-data.h"
 #include "st-cost-plot.h"
 #include "st-heatmap.h"
+#include "st-lessons.h"
+#include "st-network-pattern.h"
+#include "st-pattern-edit.h"
+#include "st-run-history.h"
+#include "st-storage-view.h"
 #include "st-training-worker.h"
 #include "st-window.h"
 
@@ -14,6 +20,9 @@ G_BEGIN_DECLS
 
 /* Something to do once unsaved changes are saved or discarded. */
 typedef void (*StWindowContinueFunc) (StWindow *self);
+
+/* Where the data set came from. */
+#define ST_WINDOW_DATA_CSV ST_N_BUILTIN_DATA
 
 struct _StWindow
 {
@@ -24,20 +33,57 @@ struct _StWindow
   AdwWindowTitle *window_title;
   GtkButton *start_button;
   AdwButtonContent *start_button_content;
+  GtkToggleButton *presentation_button;
+  GtkMenuButton *lessons_button;
+  GtkWidget *sidebar;
+  GtkWidget *sidebar_separator;
+  AdwPreferencesGroup *lesson_group;
+  GtkLabel *lesson_text_label;
+  AdwActionRow *lesson_goal_row;
+  GtkLabel *lesson_goal_label;
+  AdwComboRow *optimizer_row;
   GtkSpinButton *learning_rate_spin;
+  GtkSpinButton *batch_size_spin;
+  GtkSpinButton *epochs_spin;
+  GtkSpinButton *seed_spin;
   AdwComboRow *speed_row;
   GtkLabel *step_label;
   GtkLabel *epoch_label;
   GtkLabel *cost_label;
-  GtkLabel *layers_label;
+  GtkLabel *train_cost_label;
+  GtkLabel *test_cost_label;
+  AdwActionRow *test_cost_row;
+  GtkLabel *accuracy_label;
+  AdwActionRow *accuracy_row;
+  AdwComboRow *dataset_row;
+  AdwActionRow *samples_row;
+  GtkSpinButton *samples_spin;
+  AdwActionRow *noise_row;
+  GtkSpinButton *noise_spin;
+  GtkSpinButton *test_split_spin;
+  AdwActionRow *dataset_info_row;
+  GtkListBox *layer_list;
   GtkLabel *weights_label;
-  AdwActionRow *dataset_row;
+  GtkLabel *cost_readout_label;
   StCostPlot *cost_plot;
-  GtkDropDown *layer_dropdown;
+  GtkLabel *layer_title_label;
   GtkLabel *layer_shape_label;
+  GtkDropDown *view_dropdown;
   GtkLabel *range_low_label;
+  GtkWidget *scale_bar;
   GtkLabel *range_high_label;
+  GtkSpinButton *range_spin;
+  GtkWidget *structural_bar;
   StHeatmap *heatmap;
+  GtkWidget *storage_scroller;
+  StStorageView *storage_view;
+  GtkLabel *stats_label;
+  GtkLabel *readout_label;
+  GtkScale *timeline_scale;
+  GtkAdjustment *timeline_adjustment;
+  GtkLabel *timeline_label;
+  GMenu *recent_section;
+  GMenu *lessons_section;
 
   /* Owned */
   GSettings *settings;
@@ -46,43 +92,101 @@ struct _StWindow
   StTrainingWorker *worker;     /* owns the model while the data set fits it */
   StDataset *dataset;           /* never NULL after init */
   char *dataset_name;
+  guint dataset_kind;           /* StBuiltinData, or ST_WINDOW_DATA_CSV */
+  GFile *dataset_file;          /* the CSV file, when dataset_kind says so */
+  double dataset_noise;         /* of a built-in data set */
   GFile *file;                  /* where the model is saved; NULL if never */
   char *model_name;
-  StSnapshot *snapshot;         /* the state on screen */
+  StSnapshot *snapshot;         /* the newest state */
+  StNetworkPattern *pattern;    /* the patterns of the model now, with start weights */
+  StNetworkPattern *shown_pattern; /* the pattern on the heat map */
+  StRunHistory *history;
+  GPtrArray *undo_stack;        /* StPatternEdit */
+  GPtrArray *redo_stack;
+  StLesson *lesson;             /* the lesson shown, or NULL */
+  StHistoryRecord last_record;  /* the newest epoch; epoch 0 before the first */
+  GCancellable *cancellable;    /* for background checks; cancelled on close */
+  GFile *frame_log_file;        /* frame intervals are logged here, or NULL */
+  GArray *frame_intervals;      /* double, milliseconds */
+  GArray *frame_durations;      /* double, milliseconds */
+  gint64 frame_start;
+  gint64 last_frame;
+  guint frame_tick_id;
 
+  guint64 base_step;            /* steps before the current trainer's first */
+  guint base_epoch;
+  guint64 snapshot_interval;    /* steps between timeline frames now */
+  int viewing_frame;            /* the timeline frame shown, or -1 for the newest */
   guint selected_layer;
+  guint edit_count;             /* seeds the weights of edits */
 
   guint running : 1;
   guint busy : 1;
   guint modified : 1;
   guint initial_saved : 1;      /* the initial weights equal the file's */
   guint close_confirmed : 1;
+  guint presentation : 1;
+  guint updating_controls : 1;  /* controls are being set from the state */
+  guint goal_reached : 1;
 };
 
 /* st-window.c */
-void     _st_window_set_model           (StWindow     *self,
-                                         StNetwork    *network,
-                                         GFile        *file,
-                                         const char   *name);
-void     _st_window_set_dataset         (StWindow     *self,
-                                         StDataset    *dataset,
-                                         const char   *name);
-void     _st_window_restart_training    (StWindow     *self,
-                                         StNetwork    *network);
-void     _st_window_set_modified        (StWindow     *self,
-                                         gboolean      modified);
-void     _st_window_set_running         (StWindow     *self,
-                                         gboolean      running);
-void     _st_window_set_file            (StWindow     *self,
-                                         GFile        *file);
-gboolean _st_window_dataset_fits        (StWindow     *self,
-                                         const StNetwork *network,
-                                         GError      **error);
-void     _st_window_update_actions      (StWindow     *self);
+void       _st_window_set_model             (StWindow        *self,
+                                             StNetwork       *network,
+                                             GFile           *file,
+                                             const char      *name);
+void       _st_window_set_dataset           (StWindow        *self,
+                                             StDataset       *dataset,
+                                             const char      *name,
+                                             guint            kind);
+void       _st_window_restart_training      (StWindow        *self,
+                                             StNetwork       *network);
+void       _st_window_continue_training     (StWindow        *self,
+                                             StNetwork       *network);
+void       _st_window_set_modified          (StWindow        *self,
+                                             gboolean         modified);
+void       _st_window_set_running           (StWindow        *self,
+                                             gboolean         running);
+void       _st_window_set_file              (StWindow        *self,
+                                             GFile           *file);
+gboolean   _st_window_dataset_fits          (StWindow        *self,
+                                             const StNetwork *network,
+                                             GError         **error);
+void       _st_window_update_actions        (StWindow        *self);
+void       _st_window_init_train_settings   (StWindow        *self,
+                                             StTrainSettings *settings);
+void       _st_window_select_layer          (StWindow        *self,
+                                             guint            index);
+void       _st_window_show_frame            (StWindow        *self,
+                                             int              index);
+void       _st_window_fill_layer_list       (StWindow        *self);
+void       _st_window_show_toast            (StWindow        *self,
+                                             const char      *format,
+                                             ...) G_GNUC_PRINTF (2, 3);
+guint64    _st_window_get_step              (StWindow        *self);
+guint      _st_window_get_epoch             (StWindow        *self);
+void       _st_window_update_goal           (StWindow        *self);
+StNetwork *_st_window_build_network         (StWindow        *self,
+                                             guint            n_inputs,
+                                             const guint     *hidden,
+                                             guint            n_hidden,
+                                             guint            n_outputs,
+                                             gboolean         classification,
+                                             GError         **error);
 
 /* st-window-actions.c */
 void     _st_window_class_add_training_shortcuts (GtkWidgetClass *widget_class);
 void     _st_window_add_training_actions         (StWindow       *self);
+void     _st_window_sync_training_controls       (StWindow       *self);
+
+/* st-window-data.c */
+void     _st_window_add_data_actions    (StWindow             *self);
+void     _st_window_sync_data_controls  (StWindow             *self);
+gboolean _st_window_load_builtin        (StWindow             *self,
+                                         StBuiltinData         kind,
+                                         guint                 n_samples,
+                                         double                noise,
+                                         gboolean              replace_model);
 
 /* st-window-files.c */
 void     _st_window_add_file_actions    (StWindow             *self);
@@ -91,5 +195,38 @@ void     _st_window_show_error          (StWindow             *self,
                                          const char           *body);
 void     _st_window_confirm_discard     (StWindow             *self,
                                          StWindowContinueFunc  continue_func);
+void     _st_window_add_recent          (StWindow             *self,
+                                         GFile                *file);
+GtkFileChooserNative *_st_window_choose_save_file (StWindow   *self,
+                                                   const char *title,
+                                                   const char *filter_name,
+                                                   const char *filter_pattern,
+                                                   const char *suggested_name,
+                                                   gboolean  (*func) (StWindow *, GFile *));
+
+/* st-window-edit.c */
+void     _st_window_add_edit_actions    (StWindow             *self);
+void     _st_window_update_edit_actions (StWindow             *self);
+void     _st_window_clear_edits         (StWindow             *self);
+
+/* st-window-history.c */
+void     _st_window_add_history_actions (StWindow             *self);
+void     _st_window_update_timeline     (StWindow             *self);
+void     _st_window_add_frame           (StWindow             *self,
+                                         StSnapshot           *snapshot);
+
+/* st-window-view.c */
+void     _st_window_add_view_actions    (StWindow             *self);
+void     _st_window_update_layer_view   (StWindow             *self);
+void     _st_window_start_frame_log     (StWindow             *self);
+
+/* st-window-math.c */
+void     _st_window_add_math_actions    (StWindow             *self);
+
+/* st-window-export.c */
+void     _st_window_add_export_actions  (StWindow             *self);
+
+/* st-window-lessons.c */
+void     _st_window_add_lesson_actions  (StWindow             *self);
 
 G_END_DECLS

@@ -9,8 +9,15 @@
  * the model itself and training is disabled until a fitting data set is
  * opened.
  *
- * This file manages the model and training state.  st-window-actions.c has
- * the training controls and st-window-files.c the file operations.
+ * Steps and epochs count from the model's start.  Changing a training
+ * setting, editing the pattern or restoring a past state replaces the
+ * trainer; base_step and base_epoch carry the count across, so the cost
+ * plot and the history continue.
+ *
+ * This file manages the model and training state.  The other
+ * st-window-*.c files each add one group of actions: training controls,
+ * data sets, files, pattern edits, history, views, mathematics, export
+ * and lessons.
  */
 
 #define G_LOG_DOMAIN "st-window"
@@ -26,9 +33,9 @@
 #define WORKED_EXAMPLE_PATTERN "resource://" RESOURCE_PREFIX "/examples/worked-example.mtx"
 #define WORKED_EXAMPLE_DATA "resource://" RESOURCE_PREFIX "/examples/worked-example.csv"
 
-/* Batch size and seed of every training run the window starts. */
-#define TRAINING_BATCH_SIZE 1
-#define TRAINING_SEED 1
+/* Timeline budget: frames, and bytes of snapshots. */
+#define MAX_FRAMES 400
+#define MAX_FRAME_BYTES ((gsize) 512 * 1024 * 1024)
 
 G_DEFINE_FINAL_TYPE (StWindow, st_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -95,6 +102,21 @@ _st_window_set_file (StWindow *self,
   st_window_update_title (self);
 }
 
+void
+_st_window_show_toast (StWindow   *self,
+                       const char *format,
+                       ...)
+{
+  g_autofree char *title = NULL;
+  va_list args;
+
+  va_start (args, format);
+  title = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
 gboolean
 _st_window_dataset_fits (StWindow         *self,
                          const StNetwork  *network,
@@ -106,19 +128,40 @@ _st_window_dataset_fits (StWindow         *self,
                                 error);
 }
 
+/* The step and epoch on screen, from the model's start. */
+guint64
+_st_window_get_step (StWindow *self)
+{
+  return self->base_step + (self->snapshot != NULL ? st_snapshot_get_step (self->snapshot) : 0);
+}
+
+guint
+_st_window_get_epoch (StWindow *self)
+{
+  return self->base_epoch + (self->snapshot != NULL ? st_snapshot_get_epoch (self->snapshot) : 0);
+}
+
 static void
 st_window_update_dataset_row (StWindow        *self,
                               const StNetwork *network)
 {
   guint n_samples = st_dataset_get_n_samples (self->dataset);
+  guint n_inputs = st_dataset_get_n_inputs (self->dataset);
   g_autofree char *subtitle = NULL;
 
   if (_st_window_dataset_fits (self, network, NULL))
     {
-      /* Translators: %s is a file name, %u a number of samples. */
-      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u sample", "%s, %u samples", n_samples),
-                                  self->dataset_name, n_samples);
-      gtk_widget_remove_css_class (GTK_WIDGET (self->dataset_row), "warning");
+      if (st_dataset_is_classification (self->dataset))
+        /* Translators: a data set's name, then its samples, inputs and classes. */
+        subtitle = g_strdup_printf (_("%s: %u samples, %u inputs, %u classes"),
+                                    self->dataset_name, n_samples, n_inputs,
+                                    st_dataset_get_n_classes (self->dataset));
+      else
+        /* Translators: a data set's name, then its samples, inputs and targets. */
+        subtitle = g_strdup_printf (_("%s: %u samples, %u inputs, %u targets"),
+                                    self->dataset_name, n_samples, n_inputs,
+                                    st_dataset_get_n_targets (self->dataset));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->dataset_info_row), "warning");
     }
   else
     {
@@ -127,19 +170,20 @@ st_window_update_dataset_row (StWindow        *self,
                                   self->dataset_name,
                                   st_network_get_n_inputs (network),
                                   st_network_get_n_outputs (network));
-      gtk_widget_add_css_class (GTK_WIDGET (self->dataset_row), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->dataset_info_row), "warning");
     }
 
-  adw_action_row_set_subtitle (self->dataset_row, subtitle);
+  adw_action_row_set_subtitle (self->dataset_info_row, subtitle);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->accuracy_row), st_dataset_is_classification (self->dataset));
 }
 
 static void
-st_window_update_model_rows (StWindow        *self,
-                             const StNetwork *network)
+st_window_update_weights_label (StWindow        *self,
+                                const StNetwork *network)
 {
   guint n_layers = st_network_get_n_layers (network);
   guint64 dense = 0;
-  g_autofree char *layers = NULL;
   g_autofree char *stored = NULL;
   g_autofree char *total = NULL;
   g_autofree char *share = NULL;
@@ -152,108 +196,257 @@ st_window_update_model_rows (StWindow        *self,
       dense += (guint64) st_layer_get_rows (layer) * st_layer_get_cols (layer);
     }
 
-  layers = g_strdup_printf ("%u", n_layers);
-  gtk_label_set_label (self->layers_label, layers);
-
   stored = g_strdup_printf ("%" G_GSIZE_FORMAT, st_network_get_nnz (network));
   total = g_strdup_printf ("%" G_GUINT64_FORMAT, dense);
   share = g_strdup_printf ("%.3g", dense > 0 ? 100.0 * st_network_get_nnz (network) / dense : 0.0);
 
   /* Translators: stored weights out of all weights, then their share in percent. */
-  weights = g_strdup_printf (_("%s of %s (%s %%)"), stored, total, share);
+  weights = g_strdup_printf (_("Stored weights: %s of %s (%s %%); all others are always 0"), stored, total, share);
   gtk_label_set_label (self->weights_label, weights);
 }
 
-static void
-st_window_show_layer_values (StWindow *self)
+static char *
+format_cost (double value)
 {
-  if (self->snapshot == NULL || self->selected_layer >= st_snapshot_get_n_layers (self->snapshot))
+  return isfinite (value) ? g_strdup_printf ("%.6g", value) : g_strdup ("—");
+}
+
+static void
+st_window_update_record_labels (StWindow *self)
+{
+  gboolean any = self->last_record.epoch > 0;
+  g_autofree char *train = format_cost (any ? self->last_record.train_cost : NAN);
+  g_autofree char *test = format_cost (any ? self->last_record.test_cost : NAN);
+  g_autofree char *accuracy = any && isfinite (self->last_record.test_accuracy)
+                              ? g_strdup_printf ("%.1f %%", 100.0 * self->last_record.test_accuracy)
+                              : g_strdup ("—");
+
+  gtk_label_set_label (self->train_cost_label, train);
+  gtk_label_set_label (self->test_cost_label, test);
+  gtk_label_set_label (self->accuracy_label, accuracy);
+}
+
+static void
+st_window_show_progress (StWindow *self,
+                         guint64   step,
+                         guint     epoch,
+                         double    batch_cost)
+{
+  g_autofree char *step_text = g_strdup_printf ("%" G_GUINT64_FORMAT, step);
+  g_autofree char *epoch_text = g_strdup_printf ("%u", epoch);
+  g_autofree char *cost = isnan (batch_cost) ? g_strdup ("—") : g_strdup_printf ("%.6g", batch_cost);
+
+  gtk_label_set_label (self->step_label, step_text);
+  gtk_label_set_label (self->epoch_label, epoch_text);
+  gtk_label_set_label (self->cost_label, cost);
+}
+
+/* Puts the layer's pattern from @pattern and its values from @snapshot
+ * on the heat map and the storage view. */
+static void
+st_window_show_layer (StWindow         *self,
+                      StNetworkPattern *pattern,
+                      StSnapshot       *snapshot)
+{
+  const StLayerPattern *lp;
+  guint layer = self->selected_layer;
+
+  if (pattern == NULL || layer >= st_network_pattern_get_n_layers (pattern))
     return;
 
-  st_heatmap_set_snapshot (self->heatmap, self->snapshot, self->selected_layer);
+  lp = st_network_pattern_get_layer (pattern, layer);
+
+  if (pattern != self->shown_pattern)
+    {
+      st_network_pattern_ref (pattern);
+      g_clear_pointer (&self->shown_pattern, st_network_pattern_unref);
+      self->shown_pattern = pattern;
+
+      st_heatmap_set_pattern (self->heatmap, lp->rows, lp->cols, lp->nnz,
+                              lp->entry_rows, lp->entry_cols, lp->start_values);
+      st_storage_view_set_layer (self->storage_view, lp->rows, lp->cols, lp->nnz,
+                                 lp->entry_rows, lp->entry_cols,
+                                 self->worker != NULL || self->network != NULL
+                                 ? st_layer_get_layout (st_network_get_layer (self->initial_network, layer))
+                                 : lp->layout);
+      _st_window_update_layer_view (self);
+    }
+
+  if (snapshot != NULL && layer < st_snapshot_get_n_layers (snapshot) &&
+      st_snapshot_get_nnz (snapshot, layer) == lp->nnz)
+    {
+      st_heatmap_set_snapshot (self->heatmap, snapshot, layer);
+      if (gtk_widget_get_visible (self->storage_scroller))
+        st_storage_view_set_values (self->storage_view, st_snapshot_get_values (snapshot, layer));
+    }
 }
 
 static void
 st_window_apply_snapshot (StWindow   *self,
                           StSnapshot *snapshot)
 {
-  g_autofree char *step = NULL;
-  g_autofree char *epoch = NULL;
-  g_autofree char *cost = NULL;
-  double batch_cost = st_snapshot_get_batch_cost (snapshot);
-
   g_clear_pointer (&self->snapshot, st_snapshot_unref);
   self->snapshot = st_snapshot_ref (snapshot);
 
-  step = g_strdup_printf ("%" G_GUINT64_FORMAT, st_snapshot_get_step (snapshot));
-  epoch = g_strdup_printf ("%u", st_snapshot_get_epoch (snapshot));
-  cost = isnan (batch_cost) ? g_strdup ("—") : g_strdup_printf ("%.6g", batch_cost);
+  if (self->viewing_frame >= 0)
+    return;
 
-  gtk_label_set_label (self->step_label, step);
-  gtk_label_set_label (self->epoch_label, epoch);
-  gtk_label_set_label (self->cost_label, cost);
-
-  st_window_show_layer_values (self);
+  st_window_show_progress (self, _st_window_get_step (self), _st_window_get_epoch (self),
+                           st_snapshot_get_batch_cost (snapshot));
+  st_window_show_layer (self, self->pattern, snapshot);
 }
 
-/* Shows layer @index of the model: its pattern comes from the initial
- * network, since patterns never change, and its values from the newest
- * snapshot. */
-static void
-st_window_select_layer (StWindow *self,
-                        guint     index)
+/* Shows timeline frame @index, or the newest state for -1. */
+void
+_st_window_show_frame (StWindow *self,
+                       int       index)
 {
-  StLayer *layer = st_network_get_layer (self->initial_network, index);
-  gsize nnz = st_layer_get_nnz (layer);
-  g_autofree guint *rows = g_new (guint, MAX (nnz, 1));
-  g_autofree guint *cols = g_new (guint, MAX (nnz, 1));
-  g_autofree double *start = g_new (double, MAX (nnz, 1));
+  const StHistoryFrame *frame;
+
+  if (index < 0 || (guint) index >= st_run_history_get_n_frames (self->history))
+    {
+      self->viewing_frame = -1;
+      st_cost_plot_set_marker (self->cost_plot, -1);
+      if (self->snapshot != NULL)
+        {
+          g_autoptr(StSnapshot) live = st_snapshot_ref (self->snapshot);
+
+          st_window_apply_snapshot (self, live);
+        }
+      st_heatmap_set_editable (self->heatmap, !self->running);
+      return;
+    }
+
+  self->viewing_frame = index;
+  frame = st_run_history_get_frame (self->history, index);
+  st_window_show_progress (self, frame->step, frame->epoch, st_snapshot_get_batch_cost (frame->snapshot));
+  st_window_show_layer (self, frame->pattern, frame->snapshot);
+  st_cost_plot_set_marker (self->cost_plot, (gint64) frame->step);
+  st_heatmap_set_editable (self->heatmap, FALSE);
+}
+
+static void
+st_window_update_stats (StWindow *self)
+{
+  const StLayerPattern *lp;
+  StFanIn fan_in;
+  g_autofree char *text = NULL;
+
+  if (self->pattern == NULL || self->selected_layer >= st_network_pattern_get_n_layers (self->pattern))
+    return;
+
+  lp = st_network_pattern_get_layer (self->pattern, self->selected_layer);
+  st_layer_pattern_get_fan_in (lp, &fan_in);
+
+  /* Translators: statistics of the layer's pattern; fan-in is stored entries per row. */
+  text = g_strdup_printf (_("%" G_GSIZE_FORMAT " stored · density %.3g %% · fan-in min %u, mean %.3g, max %u"),
+                          lp->nnz, 100.0 * st_layer_pattern_get_density (lp), fan_in.min, fan_in.mean, fan_in.max);
+  gtk_label_set_label (self->stats_label, text);
+}
+
+/* Shows layer @index on the heat map and selects its row. */
+void
+_st_window_select_layer (StWindow *self,
+                         guint     index)
+{
+  StLayer *layer;
+  g_autofree char *title = NULL;
   g_autofree char *shape = NULL;
+  GtkListBoxRow *row;
 
+  if (index >= st_network_get_n_layers (self->initial_network))
+    return;
+
+  layer = st_network_get_layer (self->initial_network, index);
   self->selected_layer = index;
-  st_layer_copy_entries (layer, rows, cols, start, NULL);
-  st_heatmap_set_pattern (self->heatmap, st_layer_get_rows (layer), st_layer_get_cols (layer),
-                          nnz, rows, cols, start);
 
+  /* Translators: the heading of the heat map; layers count from 1. */
+  title = g_strdup_printf (_("Layer %u"), index + 1);
+  gtk_label_set_label (self->layer_title_label, title);
   /* Translators: the size of a weight matrix, rows (outputs) by columns (inputs). */
   shape = g_strdup_printf (_("%u × %u"), st_layer_get_rows (layer), st_layer_get_cols (layer));
   gtk_label_set_label (self->layer_shape_label, shape);
 
-  st_window_show_layer_values (self);
+  row = gtk_list_box_get_row_at_index (self->layer_list, index);
+  if (row != NULL && gtk_list_box_get_selected_row (self->layer_list) != row)
+    gtk_list_box_select_row (self->layer_list, row);
+
+  g_clear_pointer (&self->shown_pattern, st_network_pattern_unref);
+  if (self->viewing_frame >= 0)
+    _st_window_show_frame (self, self->viewing_frame);
+  else
+    st_window_show_layer (self, self->pattern, self->snapshot);
+  st_window_update_stats (self);
 }
 
 static void
-st_window_layer_selected (StWindow    *self,
-                          GParamSpec  *pspec,
-                          GtkDropDown *dropdown)
+st_window_layer_row_selected (StWindow      *self,
+                              GtkListBoxRow *row,
+                              GtkListBox    *list)
 {
-  guint selected = gtk_drop_down_get_selected (dropdown);
-
-  if (selected != GTK_INVALID_LIST_POSITION && self->initial_network != NULL &&
-      selected < st_network_get_n_layers (self->initial_network))
-    st_window_select_layer (self, selected);
+  if (row != NULL && (guint) gtk_list_box_row_get_index (row) != self->selected_layer)
+    _st_window_select_layer (self, gtk_list_box_row_get_index (row));
 }
 
 static void
-st_window_fill_layer_dropdown (StWindow *self)
+st_window_layout_selected (GtkDropDown *dropdown,
+                           GParamSpec  *pspec,
+                           StWindow    *self)
 {
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dropdown), "st-layer"));
+  guint layout = gtk_drop_down_get_selected (dropdown);
+
+  if (layout >= ST_N_LAYOUTS || self->updating_controls)
+    return;
+
+  g_action_group_activate_action (G_ACTION_GROUP (self), "layer-layout",
+                                  g_variant_new ("(us)", index, st_layout_to_string (layout)));
+}
+
+/* One row per layer: its shape, density and activation, with a layout
+ * selector. */
+void
+_st_window_fill_layer_list (StWindow *self)
+{
+  GtkWidget *child;
   guint n_layers = st_network_get_n_layers (self->initial_network);
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  self->updating_controls = TRUE;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->layer_list))) != NULL)
+    gtk_list_box_remove (self->layer_list, child);
 
   for (guint l = 0; l < n_layers; l++)
     {
-      /* Translators: an entry of the layer selector; layers count from 1. */
-      g_autofree char *name = g_strdup_printf (_("Layer %u"), l + 1);
+      StLayer *layer = st_network_get_layer (self->initial_network, l);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *dropdown = gtk_drop_down_new_from_strings ((const char *[]) { "CSR", "CSC", "COO", NULL });
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+      g_autofree char *layout_label = NULL;
 
-      gtk_string_list_append (names, name);
+      /* Translators: a layer in the network list: its number, inputs and outputs. */
+      title = g_strdup_printf (_("Layer %u: %u → %u"), l + 1, st_layer_get_cols (layer), st_layer_get_rows (layer));
+      /* Translators: stored entries, density in percent and activation of a layer. */
+      subtitle = g_strdup_printf (_("%" G_GSIZE_FORMAT " stored, %.3g %%, %s"),
+                                  st_layer_get_nnz (layer), 100.0 * st_layer_get_density (layer),
+                                  st_activation_to_string (st_layer_get_activation (layer)));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+
+      gtk_widget_set_valign (dropdown, GTK_ALIGN_CENTER);
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), st_layer_get_layout (layer));
+      /* Translators: the accessible name of a layer's storage layout selector. */
+      layout_label = g_strdup_printf (_("Storage layout of layer %u"), l + 1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, layout_label, -1);
+      gtk_widget_set_tooltip_text (dropdown, _("How the layer stores its entries; the results are the same in each"));
+      g_object_set_data (G_OBJECT (dropdown), "st-layer", GUINT_TO_POINTER (l));
+      g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (st_window_layout_selected), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), dropdown);
+
+      gtk_list_box_append (self->layer_list, row);
     }
-
-  g_signal_handlers_block_by_func (self->layer_dropdown, st_window_layer_selected, self);
-  gtk_drop_down_set_model (self->layer_dropdown, G_LIST_MODEL (names));
-  gtk_drop_down_set_selected (self->layer_dropdown, 0);
-  g_signal_handlers_unblock_by_func (self->layer_dropdown, st_window_layer_selected, self);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->layer_dropdown), n_layers > 1);
+  self->updating_controls = FALSE;
 }
 
 static void
@@ -281,6 +474,47 @@ st_window_range_changed (StWindow   *self,
 }
 
 static void
+st_window_readout_changed (StWindow   *self,
+                           GParamSpec *pspec,
+                           GObject    *source)
+{
+  const char *readout;
+
+  if (ST_IS_HEATMAP (source))
+    {
+      readout = st_heatmap_get_readout (self->heatmap);
+      gtk_label_set_label (self->readout_label, readout != NULL ? readout : "");
+    }
+  else
+    {
+      readout = st_cost_plot_get_readout (self->cost_plot);
+      gtk_label_set_label (self->cost_readout_label, readout != NULL ? readout : "");
+    }
+}
+
+/* Lessons: whether the newest epoch meets the goal. */
+void
+_st_window_update_goal (StWindow *self)
+{
+  if (self->lesson == NULL)
+    return;
+
+  if (!self->goal_reached && self->last_record.epoch > 0 &&
+      st_lesson_goal_reached (self->lesson, &self->last_record))
+    {
+      self->goal_reached = TRUE;
+      /* Translators: shown when a lesson's goal is met; %u is an epoch. */
+      _st_window_show_toast (self, _("Goal reached at epoch %u"), self->last_record.epoch);
+    }
+
+  gtk_label_set_label (self->lesson_goal_label, self->goal_reached ? _("Reached") : _("Not yet"));
+  if (self->goal_reached)
+    gtk_widget_add_css_class (GTK_WIDGET (self->lesson_goal_label), "success");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->lesson_goal_label), "success");
+}
+
+static void
 st_window_training_failed (StWindow     *self,
                            const GError *error)
 {
@@ -298,14 +532,42 @@ st_window_worker_update (StWindow         *self,
       _st_window_set_modified (self, TRUE);
     }
 
+  for (gsize i = 0; i < update->n_records; i++)
+    {
+      StHistoryRecord record = update->records[i];
+
+      record.epoch += self->base_epoch;
+      record.step += self->base_step;
+      st_cost_plot_add_record (self->cost_plot, &record);
+      st_run_history_add_record (self->history, &record);
+      self->last_record = record;
+    }
+  if (update->n_records > 0)
+    {
+      st_window_update_record_labels (self);
+      _st_window_update_goal (self);
+    }
+
+  for (guint i = 0; update->frames != NULL && i < update->frames->len; i++)
+    _st_window_add_frame (self, g_ptr_array_index (update->frames, i));
+
   st_window_apply_snapshot (self, update->snapshot);
   st_window_set_busy (self, update->busy);
+
+  if (update->reached_epoch_limit)
+    {
+      _st_window_set_running (self, FALSE);
+      /* Translators: training paused itself; %u is the epoch limit. */
+      _st_window_show_toast (self, _("Paused after %u epochs"), _st_window_get_epoch (self));
+    }
 
   if (update->error != NULL)
     {
       _st_window_set_running (self, FALSE);
       st_window_training_failed (self, update->error);
     }
+
+  _st_window_update_timeline (self);
 }
 
 static void
@@ -319,49 +581,28 @@ st_window_stop_worker (StWindow *self)
   g_clear_object (&self->worker);
 }
 
-static void
-st_window_init_settings (StTrainSettings *settings,
-                         StWindow        *self)
+/* The epoch limit as the worker counts it, from its trainer's start. */
+static guint
+st_window_get_worker_epoch_limit (StWindow *self)
 {
-  GVariant *state = g_action_group_get_action_state (G_ACTION_GROUP (self), "learning-rate");
+  guint epochs = (guint) gtk_spin_button_get_value_as_int (self->epochs_spin);
 
-  st_train_settings_init_default (settings);
-  settings->batch_size = TRAINING_BATCH_SIZE;
-  settings->seed = TRAINING_SEED;
-  settings->test_fraction = 0.0;
+  if (epochs == 0)
+    return 0;
 
-  if (state != NULL)
-    {
-      settings->learning_rate = g_variant_get_double (state);
-      g_variant_unref (state);
-    }
+  return epochs > self->base_epoch ? epochs - self->base_epoch : 1;
 }
 
-/**
- * _st_window_restart_training:
- * @self: a window
- * @network: (transfer full): the weights to train from
- *
- * Ends the current run and starts a new one from @network at step 0,
- * paused.  Without a fitting data set the window keeps @network and
- * training stays disabled.
- */
-void
-_st_window_restart_training (StWindow  *self,
-                             StNetwork *network)
+/* Hands @network to a new trainer and worker, paused, or keeps it when
+ * the data set does not fit. */
+static void
+st_window_start_worker (StWindow  *self,
+                        StNetwork *network)
 {
-  g_autoptr(StSnapshot) snapshot = st_snapshot_new_from_network (network, 0, 0, NAN);
   g_autoptr(GError) error = NULL;
   StTrainSettings settings;
   StTrainer *trainer;
 
-  st_window_stop_worker (self);
-  g_clear_pointer (&self->network, st_network_free);
-  self->running = FALSE;
-  st_window_set_busy (self, FALSE);
-
-  st_cost_plot_clear (self->cost_plot);
-  st_window_apply_snapshot (self, snapshot);
   st_window_update_dataset_row (self, network);
 
   if (!_st_window_dataset_fits (self, network, NULL))
@@ -371,13 +612,15 @@ _st_window_restart_training (StWindow  *self,
       return;
     }
 
-  st_window_init_settings (&settings, self);
+  st_network_set_record_updates (network, TRUE);
+  _st_window_init_train_settings (self, &settings);
   trainer = st_trainer_new (network, self->dataset, &settings, &error);
   if (trainer == NULL)
     {
-      /* The trainer took the network and freed it, so keep the initial
-       * weights instead; the checks above make this a programming error. */
-      g_critical ("Could not start training: %s", error->message);
+      /* The trainer freed the network; keep the initial weights, so the
+       * window stays usable, and say why. */
+      g_message ("Could not start training: %s", error->message);
+      _st_window_show_error (self, _("Could Not Start Training"), error->message);
       self->network = st_network_copy (self->initial_network);
       _st_window_update_actions (self);
       return;
@@ -386,10 +629,97 @@ _st_window_restart_training (StWindow  *self,
   self->worker = st_training_worker_new (trainer);
   st_training_worker_set_steps_per_second (self->worker,
                                            g_settings_get_uint (self->settings, "steps-per-second"));
+  st_training_worker_set_snapshot_interval (self->worker, self->snapshot_interval);
+  st_training_worker_set_epoch_limit (self->worker, st_window_get_worker_epoch_limit (self));
   g_signal_connect_object (self->worker, "update",
                            G_CALLBACK (st_window_worker_update), self, G_CONNECT_SWAPPED);
 
   _st_window_update_actions (self);
+}
+
+/* Stops training and drops the model, which the caller has replaced. */
+static void
+st_window_stop_training (StWindow *self)
+{
+  st_window_stop_worker (self);
+  g_clear_pointer (&self->network, st_network_free);
+  self->running = FALSE;
+  st_window_set_busy (self, FALSE);
+}
+
+/* Takes a copy of the model and stops training. */
+static StNetwork *
+st_window_take_network (StWindow *self)
+{
+  StNetwork *network = st_window_copy_network (self);
+
+  st_window_stop_training (self);
+  return network;
+}
+
+/**
+ * _st_window_restart_training:
+ * @self: a window
+ * @network: (transfer full): the weights to train from
+ *
+ * Ends the current run and starts a new one from @network at step 0,
+ * paused, with an empty history.  Without a fitting data set the window
+ * keeps @network and training stays disabled.
+ */
+void
+_st_window_restart_training (StWindow  *self,
+                             StNetwork *network)
+{
+  g_autoptr(StSnapshot) snapshot = st_snapshot_new_from_network (network, 0, 0, NAN);
+
+  st_window_stop_training (self);
+
+  self->base_step = 0;
+  self->base_epoch = 0;
+  self->viewing_frame = -1;
+  self->snapshot_interval = MAX (g_settings_get_uint (self->settings, "snapshot-interval"), 1);
+  self->last_record = (StHistoryRecord) { 0, 0, NAN, NAN, NAN };
+  self->goal_reached = FALSE;
+  st_run_history_clear (self->history);
+  st_cost_plot_clear (self->cost_plot);
+  st_window_update_record_labels (self);
+  _st_window_update_goal (self);
+
+  st_window_apply_snapshot (self, snapshot);
+  _st_window_add_frame (self, snapshot);
+  st_window_start_worker (self, network);
+  _st_window_update_timeline (self);
+  _st_window_sync_training_controls (self);
+}
+
+/**
+ * _st_window_continue_training:
+ * @self: a window
+ * @network: (transfer full): the weights to go on from
+ *
+ * Replaces the trainer, keeping the step and epoch count, the cost plot
+ * and the history, for new settings, an edited pattern or a restored
+ * state.  Training stays paused.
+ */
+void
+_st_window_continue_training (StWindow  *self,
+                              StNetwork *network)
+{
+  guint64 step = _st_window_get_step (self);
+  guint epoch = _st_window_get_epoch (self);
+  double batch_cost = self->snapshot != NULL ? st_snapshot_get_batch_cost (self->snapshot) : NAN;
+  g_autoptr(StSnapshot) snapshot = NULL;
+
+  st_window_stop_training (self);
+
+  self->base_step = step;
+  self->base_epoch = epoch;
+  snapshot = st_snapshot_new_from_network (network, 0, 0, batch_cost);
+  self->viewing_frame = -1;
+  st_window_apply_snapshot (self, snapshot);
+  st_window_start_worker (self, network);
+  _st_window_update_timeline (self);
+  _st_window_sync_training_controls (self);
 }
 
 /**
@@ -399,8 +729,8 @@ _st_window_restart_training (StWindow  *self,
  * @file: (nullable): where it was read from, if it is a model file
  * @name: the name shown in the title
  *
- * Replaces the model, clears the history and selects the first layer.
- * The new model counts as unmodified.
+ * Replaces the model, clears the history and the pattern edits and
+ * selects the first layer.  The new model counts as unmodified.
  */
 void
 _st_window_set_model (StWindow   *self,
@@ -409,10 +739,15 @@ _st_window_set_model (StWindow   *self,
                       const char *name)
 {
   st_window_stop_worker (self);
+  g_clear_pointer (&self->network, st_network_free);
 
   g_clear_pointer (&self->initial_network, st_network_free);
   self->initial_network = st_network_copy (network);
   self->initial_saved = TRUE;
+  g_clear_pointer (&self->pattern, st_network_pattern_unref);
+  self->pattern = st_network_pattern_new (network);
+  g_clear_pointer (&self->shown_pattern, st_network_pattern_unref);
+  _st_window_clear_edits (self);
 
   g_free (self->model_name);
   self->model_name = g_strdup (name);
@@ -422,25 +757,103 @@ _st_window_set_model (StWindow   *self,
   /* The old snapshot belongs to the old model; drop it before the
    * heat map takes the new pattern. */
   g_clear_pointer (&self->snapshot, st_snapshot_unref);
-  st_window_update_model_rows (self, network);
-  st_window_fill_layer_dropdown (self);
-  st_window_select_layer (self, 0);
+  st_window_update_weights_label (self, network);
+  _st_window_fill_layer_list (self);
+  self->selected_layer = 0;
   _st_window_restart_training (self, network);
+  _st_window_select_layer (self, 0);
 }
 
-/* Replaces the data set and restarts training from the current
- * weights; the model's unsaved changes stay. */
+/* Replaces the data set and goes on training from the current weights;
+ * the model's unsaved changes stay. */
 void
 _st_window_set_dataset (StWindow   *self,
                         StDataset  *dataset,
-                        const char *name)
+                        const char *name,
+                        guint       kind)
 {
+  StNetwork *network = st_window_take_network (self);
+
   g_clear_pointer (&self->dataset, st_dataset_unref);
   self->dataset = st_dataset_ref (dataset);
   g_free (self->dataset_name);
   self->dataset_name = g_strdup (name);
+  self->dataset_kind = kind;
 
-  _st_window_restart_training (self, st_window_copy_network (self));
+  _st_window_restart_training (self, network);
+  _st_window_sync_data_controls (self);
+}
+
+/**
+ * _st_window_build_network:
+ * @self: a window
+ * @n_inputs: the data set's inputs
+ * @hidden: (array length=n_hidden): widths of the hidden layers
+ * @n_hidden: how many
+ * @n_outputs: the data set's outputs
+ * @classification: a softmax output with cross-entropy, or an identity
+ *   output with half the mean squared error
+ * @error: return location for an error
+ *
+ * Builds a network with the pattern generator and initialisation of the
+ * "New Network" settings, tanh hidden units, biases, and the default
+ * layout.
+ *
+ * Returns: (transfer full): the network, or %NULL with @error set
+ */
+StNetwork *
+_st_window_build_network (StWindow     *self,
+                          guint         n_inputs,
+                          const guint  *hidden,
+                          guint         n_hidden,
+                          guint         n_outputs,
+                          gboolean      classification,
+                          GError      **error)
+{
+  g_autoptr(StNetwork) network = st_network_new (classification ? ST_LOSS_SOFTMAX_CROSS_ENTROPY : ST_LOSS_HALF_MSE);
+  g_autofree char *kind_name = g_settings_get_string (self->settings, "new-pattern");
+  g_autofree char *layout_name = g_settings_get_string (self->settings, "default-layout");
+  g_autoptr(gsl_rng) rng = st_random_new (1);
+  StPatternKind kind = ST_PATTERN_UNIFORM;
+  StLayout layout = ST_LAYOUT_CSR;
+  guint previous = n_inputs;
+
+  st_pattern_kind_from_string (kind_name, &kind);
+  st_layout_from_string (layout_name, &layout);
+
+  for (guint l = 0; l <= n_hidden; l++)
+    {
+      guint width = l < n_hidden ? hidden[l] : n_outputs;
+      StPatternSpec spec;
+      StLayer *layer;
+
+      st_pattern_spec_init (&spec, kind);
+      spec.density = g_settings_get_double (self->settings, "new-density");
+      spec.fan_in = MAX (1, (guint) round (spec.density * previous));
+
+      /* Shapes the generator cannot make fall back to a uniform pattern. */
+      layer = st_pattern_generate (&spec, width, previous, layout, rng, NULL);
+      if (layer == NULL)
+        {
+          st_pattern_spec_init (&spec, ST_PATTERN_UNIFORM);
+          spec.density = g_settings_get_double (self->settings, "new-density");
+          layer = st_pattern_generate (&spec, width, previous, layout, rng, error);
+          if (layer == NULL)
+            return NULL;
+        }
+
+      st_init_weights (layer, l < n_hidden ? ST_INIT_XAVIER_UNIFORM : ST_INIT_LECUN_UNIFORM, rng);
+      st_layer_set_activation (layer, l < n_hidden ? ST_ACTIVATION_TANH
+                                      : classification ? ST_ACTIVATION_SOFTMAX : ST_ACTIVATION_IDENTITY);
+      if (!st_layer_set_has_bias (layer, TRUE, error) || !st_network_append_layer (network, layer, error))
+        return NULL;
+      previous = width;
+    }
+
+  if (!st_network_validate (network, error))
+    return NULL;
+
+  return g_steal_pointer (&network);
 }
 
 static void
@@ -461,7 +874,9 @@ st_window_load_worked_example (StWindow *self)
     g_error ("The bundled worked example is broken: %s", error->message);
 
   self->dataset_name = g_strdup ("worked-example.csv");
+  self->dataset_kind = ST_BUILTIN_WORKED_EXAMPLE;
   _st_window_set_model (self, g_steal_pointer (&network), NULL, _("Worked Example"));
+  _st_window_sync_data_controls (self);
 }
 
 /**
@@ -511,6 +926,15 @@ st_window_get_busy (StWindow *self)
   return self->busy || (self->worker != NULL && self->running);
 }
 
+/* Returns: the frames on the history timeline. */
+guint
+st_window_get_n_frames (StWindow *self)
+{
+  g_return_val_if_fail (ST_IS_WINDOW (self), 0);
+
+  return st_run_history_get_n_frames (self->history);
+}
+
 static void
 st_window_close_confirmed (StWindow *self)
 {
@@ -522,6 +946,9 @@ static void
 st_window_save_size (StWindow *self)
 {
   int width, height;
+
+  if (self->presentation)
+    return;
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
@@ -556,15 +983,28 @@ st_window_dispose (GObject *object)
   /* Join the training thread first, so that no update arrives for
    * widgets that are going away. */
   st_window_stop_worker (self);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->frame_tick_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_WINDOW);
 
   g_clear_object (&self->settings);
   g_clear_object (&self->file);
+  g_clear_object (&self->dataset_file);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->frame_log_file);
   g_clear_pointer (&self->snapshot, st_snapshot_unref);
   g_clear_pointer (&self->dataset, st_dataset_unref);
   g_clear_pointer (&self->network, st_network_free);
   g_clear_pointer (&self->initial_network, st_network_free);
+  g_clear_pointer (&self->pattern, st_network_pattern_unref);
+  g_clear_pointer (&self->shown_pattern, st_network_pattern_unref);
+  g_clear_pointer (&self->history, st_run_history_free);
+  g_clear_pointer (&self->undo_stack, g_ptr_array_unref);
+  g_clear_pointer (&self->redo_stack, g_ptr_array_unref);
+  g_clear_pointer (&self->lesson, st_lesson_free);
+  g_clear_pointer (&self->frame_intervals, g_array_unref);
+  g_clear_pointer (&self->frame_durations, g_array_unref);
 
   G_OBJECT_CLASS (st_window_parent_class)->dispose (object);
 }
@@ -631,26 +1071,66 @@ st_window_class_init (StWindowClass *klass)
   g_type_ensure (ST_TYPE_COST_PLOT);
   g_type_ensure (ST_TYPE_HEATMAP);
   g_type_ensure (ST_TYPE_LEGEND_BAR);
+  g_type_ensure (ST_TYPE_STORAGE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/st-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, StWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, start_button);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, start_button_content);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, learning_rate_spin);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, speed_row);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, step_label);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, epoch_label);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, cost_label);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, layers_label);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, weights_label);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, dataset_row);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, cost_plot);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, layer_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, layer_shape_label);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, range_low_label);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, range_high_label);
-  gtk_widget_class_bind_template_child (widget_class, StWindow, heatmap);
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, StWindow, name)
+  BIND (toast_overlay);
+  BIND (window_title);
+  BIND (start_button);
+  BIND (start_button_content);
+  BIND (presentation_button);
+  BIND (lessons_button);
+  BIND (sidebar);
+  BIND (sidebar_separator);
+  BIND (lesson_group);
+  BIND (lesson_text_label);
+  BIND (lesson_goal_row);
+  BIND (lesson_goal_label);
+  BIND (optimizer_row);
+  BIND (learning_rate_spin);
+  BIND (batch_size_spin);
+  BIND (epochs_spin);
+  BIND (seed_spin);
+  BIND (speed_row);
+  BIND (step_label);
+  BIND (epoch_label);
+  BIND (cost_label);
+  BIND (train_cost_label);
+  BIND (test_cost_label);
+  BIND (test_cost_row);
+  BIND (accuracy_label);
+  BIND (accuracy_row);
+  BIND (dataset_row);
+  BIND (samples_row);
+  BIND (samples_spin);
+  BIND (noise_row);
+  BIND (noise_spin);
+  BIND (test_split_spin);
+  BIND (dataset_info_row);
+  BIND (layer_list);
+  BIND (weights_label);
+  BIND (cost_readout_label);
+  BIND (cost_plot);
+  BIND (layer_title_label);
+  BIND (layer_shape_label);
+  BIND (view_dropdown);
+  BIND (range_low_label);
+  BIND (scale_bar);
+  BIND (range_high_label);
+  BIND (range_spin);
+  BIND (structural_bar);
+  BIND (heatmap);
+  BIND (storage_scroller);
+  BIND (storage_view);
+  BIND (stats_label);
+  BIND (readout_label);
+  BIND (timeline_scale);
+  BIND (timeline_adjustment);
+  BIND (timeline_label);
+  BIND (recent_section);
+  BIND (lessons_section);
+#undef BIND
 
   _st_window_class_add_training_shortcuts (widget_class);
 }
@@ -661,6 +1141,13 @@ st_window_init (StWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
+  self->history = st_run_history_new (MAX_FRAMES, MAX_FRAME_BYTES);
+  self->undo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) st_pattern_edit_free);
+  self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) st_pattern_edit_free);
+  self->cancellable = g_cancellable_new ();
+  self->viewing_frame = -1;
+  self->snapshot_interval = MAX (g_settings_get_uint (self->settings, "snapshot-interval"), 1);
+
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
@@ -668,15 +1155,27 @@ st_window_init (StWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   _st_window_add_training_actions (self);
+  _st_window_add_data_actions (self);
   _st_window_add_file_actions (self);
+  _st_window_add_edit_actions (self);
+  _st_window_add_history_actions (self);
+  _st_window_add_view_actions (self);
+  _st_window_add_math_actions (self);
+  _st_window_add_export_actions (self);
+  _st_window_add_lesson_actions (self);
 
-  g_signal_connect_object (self->layer_dropdown, "notify::selected",
-                           G_CALLBACK (st_window_layer_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->layer_list, "row-selected",
+                           G_CALLBACK (st_window_layer_row_selected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->heatmap, "notify::range",
                            G_CALLBACK (st_window_range_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->heatmap, "notify::readout",
+                           G_CALLBACK (st_window_readout_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->cost_plot, "notify::readout",
+                           G_CALLBACK (st_window_readout_changed), self, G_CONNECT_SWAPPED);
 
   st_window_load_worked_example (self);
   st_window_range_changed (self, NULL, self->heatmap);
+  _st_window_start_frame_log (self);
 }
 
 StWindow *
