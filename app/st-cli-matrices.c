@@ -90,7 +90,8 @@ st_cli_grad (int    argc,
     { NULL },
   };
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(StNetwork) network = NULL;
+  g_autoptr(StModel) model = NULL;
+  StNetwork *network;
   g_autoptr(StDataset) dataset = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree guint *samples = NULL;
@@ -112,9 +113,10 @@ st_cli_grad (int    argc,
   if (data == NULL || out_dir == NULL)
     return st_cli_usage_error ("%s", _("--data and --out-dir are required."));
 
-  if ((network = st_cli_load_model (argv[1])) == NULL ||
-      (dataset = st_cli_load_data (data, network)) == NULL)
+  if ((model = st_cli_read_model (argv[1])) == NULL ||
+      (dataset = st_cli_load_data (data, model)) == NULL)
     return ST_CLI_EXIT_FAILURE;
+  network = model->network;
 
   if (format != NULL && !st_network_set_layout (network, layout, &error))
     return st_cli_fail (_("cannot convert the weights"), error);
@@ -146,7 +148,8 @@ st_cli_export (int    argc,
     { NULL },
   };
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(StNetwork) network = NULL;
+  g_autoptr(StModel) model = NULL;
+  StNetwork *network;
 
   context = st_cli_option_context_new (_("MODEL"), _("Writes the weights of each layer as "
                                                      "DIR/W<N>.mtx and its bias, if it has one, "
@@ -156,8 +159,9 @@ st_cli_export (int    argc,
   if (out_dir == NULL)
     return st_cli_usage_error ("%s", _("--out-dir is required."));
 
-  if ((network = st_cli_load_model (argv[1])) == NULL)
+  if ((model = st_cli_read_model (argv[1])) == NULL)
     return ST_CLI_EXIT_FAILURE;
+  network = model->network;
 
   return write_layers (network, out_dir, FALSE) ? 0 : ST_CLI_EXIT_FAILURE;
 }

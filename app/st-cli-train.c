@@ -90,6 +90,84 @@ find_invalid_option (const TrainOptions *options)
   return NULL;
 }
 
+/* For a classification set with a test split, the test accuracy of each
+ * class under its name. */
+static void
+print_class_report (StTrainer *trainer)
+{
+  StDataset *dataset = st_trainer_get_dataset (trainer);
+  guint n_classes = st_dataset_get_n_classes (dataset);
+  g_autofree guint *correct = NULL;
+  g_autofree guint *total = NULL;
+  double cost;
+
+  if (n_classes == 0 || st_trainer_get_n_test (trainer) == 0)
+    return;
+
+  correct = g_new0 (guint, n_classes);
+  total = g_new0 (guint, n_classes);
+  if (!st_trainer_evaluate_classes (trainer, TRUE, &cost, NULL, correct, total, NULL))
+    return;
+
+  g_print ("%s\n", _("Test accuracy per class:"));
+  for (guint c = 0; c < n_classes; c++)
+    {
+      char percent[ST_DOUBLE_BUFFER_SIZE];
+
+      if (total[c] == 0)
+        continue;
+      g_print (_("  %s: %s %% of %u\n"), st_dataset_get_class_name (dataset, c),
+               st_cli_number (100.0 * correct[c] / total[c], "%.1f", percent), total[c]);
+    }
+}
+
+/* The earlier runs' history first, then this run's, counted on from
+ * them. */
+static StHistory *
+combine_history (const StModel *model,
+                 StTrainer     *trainer)
+{
+  const StHistory *run = st_trainer_get_history (trainer);
+  StHistory *history = model->history != NULL ? st_history_copy (model->history)
+                                              : st_history_new ();
+
+  for (guint k = 0; k < st_history_get_length (run); k++)
+    {
+      StHistoryRecord record = *st_history_get (run, k);
+
+      record.epoch += model->epoch;
+      record.step += model->step;
+      st_history_append (history, &record);
+    }
+
+  return history;
+}
+
+/* Save the trained network with the settings, the progress, @history and
+ * the class names. */
+static gboolean
+save_trained (const StModel          *model,
+              StTrainer              *trainer,
+              const StTrainSettings  *settings,
+              StHistory              *history,
+              const char             *path,
+              GError                **error)
+{
+  StDataset *dataset = st_trainer_get_dataset (trainer);
+  StModel trained = *model;
+
+  trained.network = st_trainer_get_network (trainer);
+  trained.has_training = TRUE;
+  trained.settings = *settings;
+  trained.epoch = model->epoch + st_trainer_get_epoch (trainer);
+  trained.step = model->step + st_trainer_get_step (trainer);
+  trained.history = history;
+  if (st_dataset_get_class_names (dataset) != NULL)
+    trained.class_names = (char **) st_dataset_get_class_names (dataset);
+
+  return st_model_write (&trained, path, NULL, NULL, NULL, error);
+}
+
 int
 st_cli_train (int    argc,
               char **argv)
@@ -114,7 +192,8 @@ st_cli_train (int    argc,
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &options.out,
       N_("Where to save the trained model (default: replace MODEL)"), N_("MODEL2") },
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &options.history,
-      N_("Write the cost per epoch as CSV"), N_("COST.csv") },
+      N_("Write the cost per epoch as CSV, earlier runs of the model included"),
+      N_("COST.csv") },
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &options.optimizer,
       N_("Update rule: sgd, momentum, nesterov, adam or adamw (default sgd)"), N_("NAME") },
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &options.momentum,
@@ -145,9 +224,10 @@ st_cli_train (int    argc,
     { NULL },
   };
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(StNetwork) network = NULL;
+  g_autoptr(StModel) model = NULL;
   g_autoptr(StDataset) dataset = NULL;
   g_autoptr(StTrainer) trainer = NULL;
+  g_autoptr(StHistory) history = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *invalid = NULL;
   StLayout layout = ST_LAYOUT_CSR;
@@ -192,11 +272,11 @@ st_cli_train (int    argc,
   model_path = argv[1];
   out_path = options.out != NULL ? options.out : model_path;
 
-  if ((network = st_cli_load_model (model_path)) == NULL ||
-      (dataset = st_cli_load_data (options.data, network)) == NULL)
+  if ((model = st_cli_read_model (model_path)) == NULL ||
+      (dataset = st_cli_load_data (options.data, model)) == NULL)
     return ST_CLI_EXIT_FAILURE;
 
-  if (options.format != NULL && !st_network_set_layout (network, layout, &error))
+  if (options.format != NULL && !st_network_set_layout (model->network, layout, &error))
     return st_cli_fail (_("cannot convert the weights"), error);
 
   settings.batch_size = (guint) options.batch;
@@ -215,7 +295,7 @@ st_cli_train (int    argc,
   settings.standardize = options.standardize;
   settings.threads = (guint) options.threads;
 
-  trainer = st_trainer_new (g_steal_pointer (&network), dataset, &settings, &error);
+  trainer = st_trainer_new (g_steal_pointer (&model->network), dataset, &settings, &error);
   if (trainer == NULL)
     return st_cli_fail (_("cannot train"), error);
 
@@ -232,14 +312,13 @@ st_cli_train (int    argc,
   started = g_get_monotonic_time ();
   for (guint epoch = 1; epoch <= (guint) options.epochs; epoch++)
     {
-      const StHistory *history;
+      const StHistory *run;
 
       if (!st_trainer_run_epoch (trainer, &error))
         return st_cli_fail (_("training stopped"), error);
 
-      history = st_trainer_get_history (trainer);
-      print_epoch (st_history_get (history, st_history_get_length (history) - 1),
-                   (guint) options.epochs);
+      run = st_trainer_get_history (trainer);
+      print_epoch (st_history_get (run, st_history_get_length (run) - 1), (guint) options.epochs);
     }
 
   /* Numbers go in as text: translatable strings cannot use G_GUINT64_FORMAT. */
@@ -248,12 +327,14 @@ st_cli_train (int    argc,
                      (gulong) MIN (st_trainer_get_step (trainer), G_MAXULONG)), steps,
            st_cli_number ((g_get_monotonic_time () - started) / 1e6, "%.2f", seconds));
 
-  if (!st_model_save (st_trainer_get_network (trainer), out_path, &error))
+  print_class_report (trainer);
+
+  history = combine_history (model, trainer);
+  if (!save_trained (model, trainer, &settings, history, out_path, &error))
     return st_cli_fail (_("cannot save the model"), error);
   g_print (_("Saved %s\n"), out_path);
 
-  if (options.history != NULL &&
-      !st_history_write_csv (st_trainer_get_history (trainer), options.history, &error))
+  if (options.history != NULL && !st_history_write_csv (history, options.history, &error))
     return st_cli_fail (_("cannot write the cost history"), error);
 
   return 0;

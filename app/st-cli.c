@@ -135,37 +135,39 @@ st_cli_number (double      value,
   return g_ascii_formatd (buffer, ST_DOUBLE_BUFFER_SIZE, format, value);
 }
 
-/* Returns: (transfer full) (nullable): the model, or NULL after printing
- * why it could not be read. */
-StNetwork *
-st_cli_load_model (const char *path)
+/* Returns: (transfer full) (nullable): the model file's contents, or NULL
+ * after printing why it could not be read. */
+StModel *
+st_cli_read_model (const char *path)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
   g_autoptr(GError) error = NULL;
-  StNetwork *network = st_model_load (file, NULL, &error);
+  StModel *model = st_model_read (file, NULL, NULL, NULL, &error);
 
-  if (network == NULL)
+  if (model == NULL)
     {
       g_autofree char *context = g_strdup_printf (_("cannot read the model “%s”"), path);
 
       st_cli_fail (context, error);
     }
 
-  return network;
+  return model;
 }
 
 /* Returns: (transfer full) (nullable): the data set, or NULL after
- * printing why it does not fit the network. */
+ * printing why it does not fit the model.  Text class labels keep the
+ * classes the model was trained with. */
 StDataset *
-st_cli_load_data (const char      *path,
-                  const StNetwork *network)
+st_cli_load_data (const char    *path,
+                  const StModel *model)
 {
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
   g_autoptr(GError) error = NULL;
   StDataset *dataset;
 
-  dataset = st_dataset_load_csv (file, st_network_get_n_inputs (network),
-                                 st_network_get_n_outputs (network), NULL, &error);
+  dataset = st_dataset_load_csv_classes (file, st_network_get_n_inputs (model->network),
+                                         st_network_get_n_outputs (model->network),
+                                         (const char *const *) model->class_names, NULL, &error);
   if (dataset == NULL)
     {
       g_autofree char *context = g_strdup_printf (_("cannot read the data set “%s”"), path);

@@ -37,9 +37,9 @@ int         st_cli_usage_error (const char      *format,
 const char *st_cli_number      (double           value,
                                 const char      *format,
                                 char            *buffer);
-StNetwork  *st_cli_load_model  (const char      *path);
+StModel    *st_cli_read_model  (const char      *path);
 StDataset  *st_cli_load_data   (const char      *path,
-                                const StNetwork *network);
+                                const StModel   *model);
 gboolean    st_cli_parse_layout (const char     *text,
                                  StLayout       *layout);
 gboolean    st_cli_make_dir    (const char      *path);

@@ -370,6 +370,66 @@ report_ragged_lines (CsvState  *state,
   return FALSE;
 }
 
+/* With the classes of a trained model, a label is the class of that
+ * name; a whole number that is no class name is the class index.  The
+ * class list stays the model's. */
+static gboolean
+assign_known_classes (CsvState           *state,
+                      const char *const  *known,
+                      guint             **labels_out,
+                      guint              *n_classes_out,
+                      char             ***names_out,
+                      GError            **error)
+{
+  guint n_texts = state->label_texts->len;
+  guint n_samples = state->label_ids->len;
+  guint n_known = g_strv_length ((char **) known);
+  g_autofree guint *class_of_text = g_new (guint, MAX (n_texts, 1));
+  guint *labels;
+
+  for (guint k = 0; k < n_texts; k++)
+    {
+      const char *text = g_ptr_array_index (state->label_texts, k);
+      gboolean found = FALSE;
+      double value;
+
+      for (guint c = 0; c < n_known && !found; c++)
+        if (strcmp (known[c], text) == 0)
+          {
+            class_of_text[k] = c;
+            found = TRUE;
+          }
+
+      if (!found && st_parse_double (text, &value) && value >= 0.0 && value == floor (value) &&
+          value < n_known)
+        {
+          class_of_text[k] = (guint) value;
+          found = TRUE;
+        }
+
+      if (!found)
+        {
+          g_autofree char *list = g_strjoinv (", ", (char **) known);
+
+          g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
+                       "%s: line %" G_GUINT64_FORMAT ": the class label “%s” is not one of the "
+                       "model's classes (%s)",
+                       st_line_reader_get_name (state->reader),
+                       g_array_index (state->label_lines, guint64, k), text, list);
+          return FALSE;
+        }
+    }
+
+  labels = g_new (guint, MAX (n_samples, 1));
+  for (guint s = 0; s < n_samples; s++)
+    labels[s] = class_of_text[g_array_index (state->label_ids, guint, s)];
+
+  *labels_out = labels;
+  *n_classes_out = n_known;
+  *names_out = g_strdupv ((char **) known);
+  return TRUE;
+}
+
 /* Class labels that are all whole numbers are class indices; otherwise
  * each distinct text is a class, in the order it first appears. */
 static gboolean
@@ -440,6 +500,39 @@ assign_classes (CsvState   *state,
   return TRUE;
 }
 
+static StDataset *load_csv (GFile              *file,
+                            guint               n_inputs,
+                            guint               n_outputs,
+                            const char *const  *known_classes,
+                            GCancellable       *cancellable,
+                            GError            **error);
+
+/**
+ * st_dataset_load_csv_classes:
+ * @file: a .csv or .csv.gz file, or a resource:// URI
+ * @n_inputs: the network's input width
+ * @n_outputs: the network's output width
+ * @class_names: (nullable) (array zero-terminated=1): the classes of a
+ *   trained model, so that text labels keep the classes they had; or
+ *   %NULL to number text labels in the order they first appear
+ * @cancellable: (nullable): cancels the reading
+ * @error: return location for an error
+ *
+ * Like st_dataset_load_csv(), with the class names of a trained model.
+ *
+ * Returns: (transfer full): the data set, or %NULL with @error set
+ */
+StDataset *
+st_dataset_load_csv_classes (GFile              *file,
+                             guint               n_inputs,
+                             guint               n_outputs,
+                             const char *const  *class_names,
+                             GCancellable       *cancellable,
+                             GError            **error)
+{
+  return load_csv (file, n_inputs, n_outputs, class_names, cancellable, error);
+}
+
 /**
  * st_dataset_load_csv:
  * @file: a .csv or .csv.gz file, or a resource:// URI
@@ -461,6 +554,17 @@ st_dataset_load_csv (GFile         *file,
                      guint          n_outputs,
                      GCancellable  *cancellable,
                      GError       **error)
+{
+  return load_csv (file, n_inputs, n_outputs, NULL, cancellable, error);
+}
+
+static StDataset *
+load_csv (GFile              *file,
+          guint               n_inputs,
+          guint               n_outputs,
+          const char *const  *known_classes,
+          GCancellable       *cancellable,
+          GError            **error)
 {
   g_auto(CsvState) state = { 0 };
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
@@ -551,8 +655,13 @@ st_dataset_load_csv (GFile         *file,
       return NULL;
     }
 
-  if (state.n_targets == 0 &&
-      !assign_classes (&state, n_outputs, &labels, &n_classes, &class_names, error))
+  if (state.n_targets == 0 && known_classes != NULL && known_classes[0] != NULL)
+    {
+      if (!assign_known_classes (&state, known_classes, &labels, &n_classes, &class_names, error))
+        return NULL;
+    }
+  else if (state.n_targets == 0 &&
+           !assign_classes (&state, n_outputs, &labels, &n_classes, &class_names, error))
     return NULL;
 
   return st_dataset_new_take (n_samples, n_inputs, state.n_targets,

@@ -159,6 +159,14 @@ st_dataset_get_class_name (const StDataset *dataset,
   return dataset->class_names[class_index];
 }
 
+/* Returns: (nullable) (array zero-terminated=1): the class names, or
+ * %NULL for a regression set. */
+const char *const *
+st_dataset_get_class_names (const StDataset *dataset)
+{
+  return (const char *const *) dataset->class_names;
+}
+
 const double *
 st_dataset_get_inputs (const StDataset *dataset)
 {

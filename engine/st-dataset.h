@@ -33,6 +33,12 @@ StDataset     *st_dataset_load_csv           (GFile           *file,
                                               guint            n_outputs,
                                               GCancellable    *cancellable,
                                               GError         **error);
+StDataset     *st_dataset_load_csv_classes   (GFile           *file,
+                                              guint            n_inputs,
+                                              guint            n_outputs,
+                                              const char *const *class_names,
+                                              GCancellable    *cancellable,
+                                              GError         **error);
 StDataset     *st_dataset_ref                (StDataset       *dataset);
 void           st_dataset_unref              (StDataset       *dataset);
 
@@ -43,6 +49,7 @@ guint          st_dataset_get_n_targets      (const StDataset *dataset);
 guint          st_dataset_get_n_classes      (const StDataset *dataset);
 const char    *st_dataset_get_class_name     (const StDataset *dataset,
                                               guint            class_index);
+const char *const *st_dataset_get_class_names (const StDataset *dataset);
 const double  *st_dataset_get_inputs         (const StDataset *dataset);
 const double  *st_dataset_get_targets        (const StDataset *dataset);
 const guint   *st_dataset_get_labels         (const StDataset *dataset);

@@ -41,7 +41,8 @@ struct _StLayer
    * columns, one per entry.  COO entries are kept in canonical order. */
   gsl_spmatrix *weights;
 
-  /* dL/dW for the last batch, parallel to weights->data. */
+  /* dL/dW for the last batch, parallel to weights->data; NULL until
+   * st_layer_prepare() first runs. */
   double *weight_grad;
 
   /* Optimizer state, parallel to weights->data and to bias, or NULL
@@ -59,7 +60,8 @@ struct _StLayer
 
   /* Row-major and column-major ways through the entries, whatever the
    * layout: the layout's own arrays where they have the right order,
-   * arrays in owned_index otherwise.  Rebuilt when the layout changes. */
+   * arrays in owned_index otherwise.  Rebuilt when the layout changes;
+   * by_col.start is NULL until st_layer_prepare() needs it. */
   StTraversal by_row;
   StTraversal by_col;
   int *owned_index[5];
@@ -68,11 +70,17 @@ struct _StLayer
   StLayout layout;
 };
 
+StLayer *st_layer_new_from_csr     (gsl_spmatrix *csr,
+                                    gsize         nnz,
+                                    StLayout      layout,
+                                    GError      **error);
 gboolean st_layer_build_traversals (StLayer      *layer,
                                     GError      **error);
 void     st_layer_clear_traversals (StLayer      *layer);
-void     st_layer_prepare_splits   (StLayer      *layer,
-                                    guint         n_parts);
+gboolean st_layer_prepare          (StLayer      *layer,
+                                    gboolean      need_columns,
+                                    guint         n_parts,
+                                    GError      **error);
 void     st_traversal_get_share    (const StTraversal *traversal,
                                     guint         worker,
                                     guint         n_workers,

@@ -104,8 +104,11 @@ transpose_traversal (StLayer            *layer,
  * @layer: a layer
  * @error: return location for an error
  *
- * Sets up by_row and by_col for the current layout.  Thread shares are
- * dropped and made again by st_layer_prepare_splits().
+ * Sets up by_row for the current layout, and by_col where the layout
+ * stores it natively (CSC).  The column traversal of CSR and COO layers
+ * costs O(nnz) memory and only the input gradient uses it, so
+ * st_layer_prepare() builds it on demand.  Thread shares are dropped and
+ * made again by st_layer_prepare() as well.
  *
  * Returns: %FALSE with @error set when memory runs out
  */
@@ -123,7 +126,7 @@ st_layer_build_traversals (StLayer  *layer,
     {
     case ST_LAYOUT_CSR:
       layer->by_row = (StTraversal) { .start = m->p, .index = m->i, .n_slices = rows };
-      return transpose_traversal (layer, &layer->by_row, cols, &layer->by_col, error);
+      return TRUE;
 
     case ST_LAYOUT_CSC:
       layer->by_col = (StTraversal) { .start = m->p, .index = m->i, .n_slices = cols };
@@ -144,7 +147,7 @@ st_layer_build_traversals (StLayer  *layer,
           row_start[i + 1] += row_start[i];
 
         layer->by_row = (StTraversal) { .start = row_start, .index = m->p, .n_slices = rows };
-        return transpose_traversal (layer, &layer->by_row, cols, &layer->by_col, error);
+        return TRUE;
       }
     }
 }
@@ -173,15 +176,50 @@ split_traversal (StTraversal *traversal,
     traversal->split[part++] = traversal->n_slices;
 }
 
-/* Make thread shares for a team of @n_parts, unless they exist. */
-void
-st_layer_prepare_splits (StLayer *layer,
-                         guint    n_parts)
+/**
+ * st_layer_prepare:
+ * @layer: a layer
+ * @need_columns: whether the input gradient will be computed, which walks
+ *   the columns
+ * @n_parts: the size of the thread team
+ * @error: return location for an error
+ *
+ * Allocates what training needs and construction leaves out: the weight
+ * gradient, the column traversal when asked for, and the thread shares.
+ * Does nothing when they exist, so it is cheap to call before every step.
+ *
+ * Returns: %FALSE with @error set when memory runs out
+ */
+gboolean
+st_layer_prepare (StLayer   *layer,
+                  gboolean   need_columns,
+                  guint      n_parts,
+                  GError   **error)
 {
+  guint cols = (guint) layer->weights->size2;
+
+  if (layer->weight_grad == NULL)
+    {
+      layer->weight_grad = g_try_malloc0_n (MAX (layer->weights->nz, 1), sizeof (double));
+      if (layer->weight_grad == NULL)
+        {
+          g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
+                       "Cannot allocate the gradient of %" G_GSIZE_FORMAT " stored entries: "
+                       "not enough memory", layer->weights->nz);
+          return FALSE;
+        }
+    }
+
+  if (need_columns && layer->by_col.start == NULL &&
+      !transpose_traversal (layer, &layer->by_row, cols, &layer->by_col, error))
+    return FALSE;
+
   if (layer->by_row.n_parts != n_parts)
     split_traversal (&layer->by_row, n_parts);
-  if (layer->by_col.n_parts != n_parts)
+  if (layer->by_col.start != NULL && layer->by_col.n_parts != n_parts)
     split_traversal (&layer->by_col, n_parts);
+
+  return TRUE;
 }
 
 /**

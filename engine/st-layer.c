@@ -325,14 +325,95 @@ st_layer_new (guint          rows,
   if (layer->weights == NULL)
     return NULL;
 
-  layer->weight_grad = try_alloc_array (nnz, sizeof (double), error);
-  if (layer->weight_grad == NULL)
-    return NULL;
-
   for (gsize k = 0; k < nnz; k++)
     layer->weights->data[k] = values ? values[source[canonical_of[k]]] : 0.0;
 
   if (!st_layer_build_traversals (layer, error))
+    return NULL;
+
+  return g_steal_pointer (&layer);
+}
+
+/**
+ * st_layer_new_from_csr:
+ * @csr: (transfer full): a CSR gsl_spmatrix of at least one row and
+ *   column whose p[], i[] and data[] hold the pattern and the weights of
+ *   @nnz entries; freed on error
+ * @nnz: the number of entries
+ * @layout: the layout of the new layer
+ * @error: return location for an error
+ *
+ * Takes over a matrix that a reader filled in place, so a large model
+ * loads without a second copy of its weights.  Checks what
+ * st_layer_new() checks: row pointers from 0 to @nnz that never
+ * decrease, columns in range and strictly increasing within each row
+ * (no duplicates), and finite values.
+ *
+ * Returns: (transfer full): the layer, or %NULL with @error set
+ */
+StLayer *
+st_layer_new_from_csr (gsl_spmatrix  *csr,
+                       gsize          nnz,
+                       StLayout       layout,
+                       GError       **error)
+{
+  g_autoptr(StLayer) layer = NULL;
+  guint rows = (guint) csr->size1;
+  guint cols = (guint) csr->size2;
+
+  g_return_val_if_fail (csr->sptype == GSL_SPMATRIX_CSR, NULL);
+
+  st_engine_init ();
+
+  layer = g_new0 (StLayer, 1);
+  layer->weights = csr;
+  layer->layout = ST_LAYOUT_CSR;
+  layer->activation = ST_ACTIVATION_IDENTITY;
+
+  if (!validate_shape (rows, cols, nnz, error))
+    return NULL;
+
+  if (csr->p[0] != 0 || (gsize) csr->p[rows] != nnz)
+    {
+      g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
+                   "The row pointers do not run from 0 to %" G_GSIZE_FORMAT, nnz);
+      return NULL;
+    }
+
+  for (guint i = 0; i < rows; i++)
+    {
+      if (csr->p[i + 1] < csr->p[i])
+        {
+          g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
+                       "The row pointers decrease at row %u (counting from 1)", i + 1);
+          return NULL;
+        }
+
+      for (int k = csr->p[i]; k < csr->p[i + 1]; k++)
+        {
+          if (csr->i[k] < 0 || (guint) csr->i[k] >= cols ||
+              (k > csr->p[i] && csr->i[k] <= csr->i[k - 1]))
+            {
+              g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
+                           "Row %u (counting from 1) has the column %d, which is out of range "
+                           "0..%u or not above the column before it",
+                           i + 1, csr->i[k], cols - 1);
+              return NULL;
+            }
+          if (!isfinite (csr->data[k]))
+            {
+              g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
+                           "Row %u, column %d (counting from 1) has the value %g; "
+                           "weights must be finite numbers",
+                           i + 1, csr->i[k] + 1, csr->data[k]);
+              return NULL;
+            }
+        }
+    }
+
+  csr->nz = nnz;
+  if (!st_layer_build_traversals (layer, error) ||
+      !st_layer_set_layout (layer, layout, error))
     return NULL;
 
   return g_steal_pointer (&layer);
@@ -386,7 +467,8 @@ st_layer_copy (const StLayer *layer)
   if (layer->layout == ST_LAYOUT_COO)
     gsl_spmatrix_tree_rebuild (copy->weights);
 
-  copy->weight_grad = g_memdup2 (layer->weight_grad, sizeof (double) * MAX (nnz, 1));
+  if (layer->weight_grad != NULL)
+    copy->weight_grad = g_memdup2 (layer->weight_grad, sizeof (double) * MAX (nnz, 1));
   if (layer->bias != NULL)
     {
       copy->bias = g_memdup2 (layer->bias, sizeof (double) * src->size1);
@@ -548,7 +630,8 @@ st_layer_get_last_update (const StLayer *layer)
   return layer->last_update;
 }
 
-/* Returns: dL/dW of the last gradient computation, in layout order. */
+/* Returns: (nullable): dL/dW of the last gradient computation, in layout
+ * order, or %NULL before the first one. */
 const double *
 st_layer_get_weight_gradient (const StLayer *layer)
 {
@@ -731,7 +814,7 @@ st_layer_copy_entries (const StLayer *layer,
           if (values != NULL)
             values[e] = layer->weights->data[k];
           if (gradient != NULL)
-            gradient[e] = layer->weight_grad[k];
+            gradient[e] = layer->weight_grad != NULL ? layer->weight_grad[k] : 0.0;
         }
     }
 }
@@ -810,8 +893,10 @@ st_layer_set_layout (StLayer   *layer,
   row_start = positions ? try_alloc_array ((gsize) rows + 1, sizeof (gsize), error) : NULL;
   col_index = row_start ? try_alloc_array (nnz, sizeof (guint), error) : NULL;
   canonical_of = col_index ? try_alloc_array (nnz, sizeof (gsize), error) : NULL;
-  new_grad = canonical_of ? try_alloc_array (nnz, sizeof (double), error) : NULL;
-  if (new_grad == NULL)
+  if (canonical_of == NULL)
+    return FALSE;
+  if (layer->weight_grad != NULL &&
+      (new_grad = try_alloc_array (nnz, sizeof (double), error)) == NULL)
     return FALSE;
 
   /* Describe the pattern in canonical order, then rebuild it. */
@@ -836,7 +921,8 @@ st_layer_set_layout (StLayer   *layer,
       gsize old_position = positions[canonical_of[k]];
 
       converted->data[k] = old->data[old_position];
-      new_grad[k] = layer->weight_grad[old_position];
+      if (new_grad != NULL)
+        new_grad[k] = layer->weight_grad[old_position];
     }
 
   /* Optimizer state and the last update move with their entries, like

@@ -52,7 +52,8 @@ gboolean st_network_ensure_capacity (StNetwork     *network,
 const double *st_network_standardize (StNetwork    *network,
                                       const double *x,
                                       guint         batch);
-void     st_network_prepare_layers  (StNetwork     *network);
+gboolean st_network_prepare_layers  (StNetwork     *network,
+                                     GError       **error);
 double  *st_network_get_scratch     (StNetwork     *network,
                                      guint          worker);
 

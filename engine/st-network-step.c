@@ -372,9 +372,9 @@ st_network_train_step (StNetwork          *network,
   double batch_cost;
 
   if (!st_network_ensure_capacity (network, batch, error) ||
+      !st_network_prepare_layers (network, error) ||
       !ensure_optimizer_state (network, optimizer, error))
     return FALSE;
-  st_network_prepare_layers (network);
 
   if (can_fuse (network, max_norm))
     {
@@ -438,6 +438,7 @@ st_network_apply_sgd (StNetwork *network,
   StOptimizer sgd;
 
   st_optimizer_init_default (&sgd, ST_OPTIMIZER_SGD);
-  st_network_prepare_layers (network);
+  if (!st_network_prepare_layers (network, NULL))
+    g_error ("Cannot allocate the gradient for an update: not enough memory");
   apply_update (network, &sgd, learning_rate, 1.0);
 }

@@ -505,14 +505,26 @@ st_network_get_scratch (StNetwork *network,
   return network->scratch + (gsize) 4 * worker * network->capacity;
 }
 
-/* Make every layer's thread shares match the team, once per change. */
-void
-st_network_prepare_layers (StNetwork *network)
+/* Make every layer ready for the kernels: gradient storage, thread
+ * shares for the team, and the column traversal where the input
+ * gradient needs it (every layer but the first, and the first when its
+ * input gradient is asked for).  Cheap when nothing changed. */
+gboolean
+st_network_prepare_layers (StNetwork  *network,
+                           GError    **error)
 {
   guint n_threads = st_parallel_get_n_threads (network->parallel);
 
   for (guint l = 0; l < network->layers->len; l++)
-    st_layer_prepare_splits (g_ptr_array_index (network->layers, l), n_threads);
+    {
+      gboolean need_columns = l > 0 || network->want_input_gradient;
+
+      if (!st_layer_prepare (g_ptr_array_index (network->layers, l), need_columns, n_threads,
+                             error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* Returns: @x, or its standardized copy when the network has one. */
@@ -599,9 +611,9 @@ st_network_forward (StNetwork     *network,
   g_return_val_if_fail (n_layers > 0, NULL);
   g_return_val_if_fail (batch > 0, NULL);
 
-  if (!st_network_ensure_capacity (network, batch, error))
+  if (!st_network_ensure_capacity (network, batch, error) ||
+      !st_network_prepare_layers (network, error))
     return NULL;
-  st_network_prepare_layers (network);
 
   input = st_network_standardize (network, x, batch);
   for (guint l = 0; l < n_layers; l++)

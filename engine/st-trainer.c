@@ -264,6 +264,33 @@ st_trainer_evaluate (StTrainer  *trainer,
                      double     *accuracy,
                      GError    **error)
 {
+  return st_trainer_evaluate_classes (trainer, test_split, cost, accuracy, NULL, NULL, error);
+}
+
+/**
+ * st_trainer_evaluate_classes:
+ * @trainer: a trainer
+ * @test_split: %TRUE for the test split, %FALSE for the training split
+ * @cost: (out): the mean cost over the split
+ * @accuracy: (out) (optional): the fraction classified right, or NaN
+ *   for regression or an empty split
+ * @correct: (array) (optional): for a classification set, incremented by
+ *   the samples of each class classified right; one per class
+ * @total: (array) (optional): incremented by the samples of each class
+ * @error: return location for an error
+ *
+ * st_trainer_evaluate() with counts per class, for a report that names
+ * the classes.
+ */
+gboolean
+st_trainer_evaluate_classes (StTrainer  *trainer,
+                             gboolean    test_split,
+                             double     *cost,
+                             double     *accuracy,
+                             guint      *correct_per_class,
+                             guint      *total_per_class,
+                             GError    **error)
+{
   const guint *samples = trainer->order + (test_split ? trainer->n_train : 0);
   guint n = test_split ? trainer->n_test : trainer->n_train;
   guint n_outputs = st_network_get_n_outputs (trainer->network);
@@ -289,7 +316,16 @@ st_trainer_evaluate (StTrainer  *trainer,
 
       outputs = st_network_get_output (trainer->network);
       for (guint b = 0; b < count; b++)
-        correct += arg_max (outputs, n_outputs, count, b) == labels[samples[first + b]];
+        {
+          guint label = labels[samples[first + b]];
+          gboolean right = arg_max (outputs, n_outputs, count, b) == label;
+
+          correct += right;
+          if (correct_per_class != NULL)
+            correct_per_class[label] += right;
+          if (total_per_class != NULL)
+            total_per_class[label]++;
+        }
     }
 
   *cost = n > 0 ? weighted_cost / n : NAN;

@@ -45,6 +45,14 @@ gboolean          st_trainer_evaluate         (StTrainer             *trainer,
                                                double                *accuracy,
                                                GError               **error);
 
+gboolean          st_trainer_evaluate_classes (StTrainer             *trainer,
+                                               gboolean               test_split,
+                                               double                *cost,
+                                               double                *accuracy,
+                                               guint                 *correct_per_class,
+                                               guint                 *total_per_class,
+                                               GError               **error);
+
 StNetwork        *st_trainer_get_network      (StTrainer             *trainer);
 StDataset        *st_trainer_get_dataset      (StTrainer             *trainer);
 const StHistory  *st_trainer_get_history      (StTrainer             *trainer);

@@ -173,6 +173,39 @@ def worked_example_trains():
         assert np.all(np.abs(values - 1.0) < 1e-5), values
 
 
+@test
+def training_resumes_with_history_and_class_names():
+    """A second train run continues the first one's history, and text
+    labels keep their names in the model and in the report."""
+    with tempfile.TemporaryDirectory() as directory:
+        # Two separable classes: "small" when x1 + x2 < 1, "large" otherwise.
+        rows = ["x1,x2,size"]
+        for k in range(40):
+            x1, x2 = (k % 8) / 8, (k // 8) / 5
+            rows.append(f"{x1},{x2},{'small' if x1 + x2 < 1 else 'large'}")
+        data = write(directory, "sizes.csv", "\n".join(rows) + "\n")
+        model = os.path.join(directory, "model.stmodel")
+        history = os.path.join(directory, "history.csv")
+
+        run("new", "--layers", "2,4,2", "--density", "1", "--output", "softmax", "--out", model)
+        run("train", model, "--data", data, "--epochs", "3", "--test-fraction", "0.25",
+            "--optimizer", "adam", "--lr", "0.05")
+        output = run("train", model, "--data", data, "--epochs", "2", "--test-fraction", "0.25",
+                     "--optimizer", "adam", "--lr", "0.05", "--history", history)
+
+        assert "Test accuracy per class:" in output, output
+        assert "  small: " in output and "  large: " in output, output
+        header, _ = read_model(model)
+        assert header["class_names"] == ["small", "large"], header["class_names"]
+        assert header["training"]["epoch"] == 5
+        assert header["training"]["optimizer"]["kind"] == "adam"
+        # 30 training samples make one step of the default batch of 32 per epoch.
+        assert header["updates"] == 5, header["updates"]
+        with open(history, encoding="utf-8") as stream:
+            epochs = [line.split(",")[0] for line in stream.read().splitlines()[1:]]
+        assert epochs == ["1", "2", "3", "4", "5"], epochs
+
+
 def gradient_case(directory, new_arguments, data_text, outputs):
     model = os.path.join(directory, "model.stmodel")
     data = write(directory, "data.csv", data_text)

@@ -136,8 +136,8 @@ test_header_is_text (Fixture       *fixture,
   g_assert_true (g_file_get_contents (fixture->path, &contents, NULL, NULL));
 
   lines = g_strsplit (contents, "\n", 3);
-  g_assert_cmpstr (lines[0], ==, "sparse-trainer-model 2");
-  g_assert_true (g_str_has_prefix (lines[1], "{\"format\":\"sparse-trainer-model\",\"version\":2,"));
+  g_assert_cmpstr (lines[0], ==, "sparse-trainer-model 3");
+  g_assert_true (g_str_has_prefix (lines[1], "{\"format\":\"sparse-trainer-model\",\"version\":3,"));
   g_assert_nonnull (strstr (lines[1], "\"loss\":\"softmax-cross-entropy\""));
   g_assert_nonnull (strstr (lines[1], "\"activation\":\"relu\""));
   g_assert_nonnull (strstr (lines[1], "\"layout\":\"coo\""));
@@ -200,7 +200,7 @@ test_reject_damaged (Fixture       *fixture,
     char *text;
     gsize length;          /* bytes of text to write; 0 for all of it */
     const char *message_part;
-  } damaged[8];
+  } damaged[9];
   guint n = 0;
 
   g_assert_true (st_model_save (network, fixture->path, NULL));
@@ -235,6 +235,21 @@ test_reject_damaged (Fixture       *fixture,
                                                    "\"count\":2000000000},\"value\":{\"dtype\":"
                                                    "\"<f8\",\"offset\":0,\"count\":2000000000}}}]}\n"),
                                          0, "GiB" };
+
+  /* 128 MB of arrays would fit in memory, but the file ends after its
+   * header: the reader must say so before it allocates them. */
+  damaged[n++] = (typeof (damaged[0])) { "arrays-beyond-end",
+                                         g_strdup ("sparse-trainer-model 1\n{\"inputs\":1000000,"
+                                                   "\"loss\":\"half-mse\",\"layers\":[{\"rows\":"
+                                                   "1000000,\"cols\":1000000,\"nnz\":"
+                                                   "10000000,\"activation\":\"identity\","
+                                                   "\"layout\":\"csr\",\"bias\":false,"
+                                                   "\"arrays\":{\"row_ptr\":{\"dtype\":\"<i8\","
+                                                   "\"offset\":0,\"count\":1000001},"
+                                                   "\"col_index\":{\"dtype\":\"<i4\",\"offset\":"
+                                                   "8000008,\"count\":10000000},\"value\":{\"dtype\":"
+                                                   "\"<f8\",\"offset\":48000008,\"count\":10000000}}}]}\n"),
+                                         0, "but only 0 bytes follow it" };
 
   for (guint k = 0; k < n; k++)
     {
@@ -331,6 +346,120 @@ test_reads_version_1 (Fixture       *fixture,
   g_assert_cmpfloat (loaded_values[1], ==, 0.5);
 }
 
+/* Everything beside the network: settings, progress, history with NaN
+ * cells, class names, and Adam's state in a CSC layer, which the file
+ * keeps in canonical order and the reader puts back in layout order. */
+static void
+test_training_round_trip (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(StNetwork) network = build_network ();
+  g_autoptr(StModel) model = NULL;
+  g_autoptr(StModel) loaded = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (fixture->path);
+  g_autoptr(GError) error = NULL;
+  const char *const names[] = { "cat", "dog", "bird", "猫", NULL };
+  StHistoryRecord records[2] = { { 1, 10, 0.5, NAN, NAN }, { 2, 20, 0.25, 0.3, 0.75 } };
+  double x[5 * 2];
+  double t[4 * 2] = { 1, 0, 0, 1, 0, 0, 0, 0 };
+  StOptimizer adam;
+
+  /* Two Adam steps give every weight and bias two non-zero states. */
+  for (guint k = 0; k < G_N_ELEMENTS (x); k++)
+    x[k] = 0.1 * k - 0.4;
+  st_optimizer_init_default (&adam, ST_OPTIMIZER_ADAM);
+  g_assert_true (st_network_train_step (network, x, t, 2, &adam, 0.01, 0.0, NULL, &error));
+  g_assert_true (st_network_train_step (network, x, t, 2, &adam, 0.01, 0.0, NULL, &error));
+  g_assert_no_error (error);
+
+  model = st_model_new (g_steal_pointer (&network));
+  model->has_training = TRUE;
+  model->settings.learning_rate = 0.123;
+  model->settings.batch_size = 7;
+  model->settings.seed = 99;
+  model->settings.test_fraction = 0.25;
+  model->settings.optimizer = adam;
+  model->settings.schedule.kind = ST_SCHEDULE_COSINE;
+  model->settings.schedule.total_epochs = 40;
+  model->settings.max_norm = 2.5;
+  model->settings.standardize = TRUE;
+  model->settings.threads = 2;
+  model->epoch = 2;
+  model->step = 20;
+  model->history = st_history_new ();
+  st_history_append (model->history, &records[0]);
+  st_history_append (model->history, &records[1]);
+  model->class_names = g_strdupv ((char **) names);
+
+  g_assert_true (st_model_write (model, fixture->path, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  loaded = st_model_read (file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  assert_same_network (model->network, loaded->network);
+  g_assert_cmpuint (st_network_get_updates (loaded->network), ==, 2);
+  g_assert_true (loaded->has_training);
+  g_assert_cmpmem (&loaded->settings, sizeof loaded->settings,
+                   &model->settings, sizeof model->settings);
+  g_assert_cmpuint (loaded->epoch, ==, 2);
+  g_assert_cmpuint (loaded->step, ==, 20);
+  g_assert_cmpstrv (loaded->class_names, names);
+  g_assert_cmpuint (st_history_get_length (loaded->history), ==, 2);
+  g_assert_cmpuint (st_history_get (loaded->history, 1)->step, ==, 20);
+  g_assert_cmpfloat (st_history_get (loaded->history, 1)->test_accuracy, ==, 0.75);
+  g_assert_true (isnan (st_history_get (loaded->history, 0)->test_cost));
+
+  /* The optimizer state: one more identical step on both gives the same
+   * bits only if the states came back in the right places. */
+  g_assert_true (st_network_train_step (model->network, x, t, 2, &adam, 0.01, 0.0, NULL, NULL));
+  g_assert_true (st_network_train_step (loaded->network, x, t, 2, &adam, 0.01, 0.0, NULL, NULL));
+  assert_same_network (model->network, loaded->network);
+}
+
+static void
+count_progress (double   fraction,
+                gpointer user_data)
+{
+  double *last = user_data;
+
+  g_assert_cmpfloat (fraction, >=, *last);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  *last = fraction;
+}
+
+/* Progress ends at 1; a cancelled write leaves the old file and no
+ * temporary file. */
+static void
+test_progress_and_cancel (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(StNetwork) network = build_network ();
+  g_autoptr(StModel) model = st_model_new (g_steal_pointer (&network));
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GDir) dir = NULL;
+  double last = 0.0;
+  guint n_files = 0;
+
+  g_assert_true (st_model_write (model, fixture->path, count_progress, &last, NULL, NULL));
+  g_assert_cmpfloat (last, ==, 1.0);
+  g_assert_true (g_file_get_contents (fixture->path, &before, NULL, NULL));
+
+  st_layer_get_values (st_network_get_layer (model->network, 0))[0] += 1.0;
+  g_cancellable_cancel (cancellable);
+  g_assert_false (st_model_write (model, fixture->path, NULL, NULL, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  g_assert_true (g_file_get_contents (fixture->path, &after, NULL, NULL));
+  g_assert_cmpstr (before, ==, after);
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while (g_dir_read_name (dir) != NULL)
+    n_files++;
+  g_assert_cmpuint (n_files, ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -347,6 +476,8 @@ main (int    argc,
   ADD ("/engine/model-file/reject-damaged", test_reject_damaged);
   ADD ("/engine/model-file/standardization-round-trip", test_standardization_round_trip);
   ADD ("/engine/model-file/reads-version-1", test_reads_version_1);
+  ADD ("/engine/model-file/training-round-trip", test_training_round_trip);
+  ADD ("/engine/model-file/progress-and-cancel", test_progress_and_cancel);
 
 #undef ADD
 
