@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "st-engine.h"
 #include "test-files.h"
@@ -165,6 +166,75 @@ test_symmetric (Fixture       *fixture,
   assert_entries (mtx, 3, 3, 6, rows, cols, values);
 }
 
+/* Training on a symmetric file treats the six stored weights as
+ * independent.  With x = [1, 2, 3], t = [1, 0, 0] and no bias, by hand:
+ * y = W x = [2 - 2, -1 + 1.5, 1 + 12] = [0, 0.5, 13], e = [-1, 0.5, 13],
+ * sum of squares 170.25.  The engine's half mean squared error divides by
+ * the 3 outputs: cost 170.25 / 6 = 28.375, and dW_ij = e_i x_j / 3:
+ * (1,1) = -1/3, (1,2) = -2/3, (2,1) = 0.5/3, (2,3) = 1.5/3, (3,2) = 26/3,
+ * (3,3) = 39/3.  After one SGD step at rate 0.3 the matrix is no longer
+ * symmetric ((1,2) = -0.8, (2,1) = -1.05), so the file written back must
+ * list all six entries under a "general" banner. */
+static void
+test_symmetric_training (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  StLayout layout = GPOINTER_TO_INT (data);
+  const double x[] = { 1.0, 2.0, 3.0 };
+  const double t[] = { 1.0, 0.0, 0.0 };
+  const double gradient[] = { -1.0 / 3, -2.0 / 3, 0.5 / 3, 1.5 / 3, 26.0 / 3, 39.0 / 3 };
+  const double after[] = { 2.1, -0.8, -1.05, 0.35, -2.1, 0.1 };
+  const guint rows[] = { 0, 0, 1, 1, 2, 2 };
+  const guint cols[] = { 0, 1, 0, 2, 1, 2 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StMtx) mtx = read_text (fixture,
+                                    "%%MatrixMarket matrix coordinate real symmetric\n"
+                                    "3 3 4\n1 1 2.0\n2 1 -1.0\n3 2 0.5\n3 3 4.0\n", &error);
+  g_autoptr(StNetwork) network = st_network_new (ST_LOSS_HALF_MSE);
+  g_autoptr(StMtx) saved = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  StLayer *layer;
+  double values[6], gradients[6], cost;
+  guint entry_rows[6], entry_cols[6];
+
+  g_assert_no_error (error);
+  layer = st_mtx_to_layer (mtx, layout, &error);
+  g_assert_no_error (error);
+  g_assert_true (st_layer_set_has_bias (layer, FALSE, NULL));
+  g_assert_true (st_network_append_layer (network, layer, NULL));
+
+  g_assert_true (st_network_compute_gradients (network, x, t, 1, &cost, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (cost, 28.375, 1e-13);
+  g_assert_cmpfloat (st_network_get_output (network)[0], ==, 0.0);
+  g_assert_cmpfloat (st_network_get_output (network)[1], ==, 0.5);
+  g_assert_cmpfloat (st_network_get_output (network)[2], ==, 13.0);
+
+  st_layer_copy_entries (layer, entry_rows, entry_cols, values, gradients);
+  g_assert_cmpmem (entry_rows, sizeof entry_rows, rows, sizeof rows);
+  g_assert_cmpmem (entry_cols, sizeof entry_cols, cols, sizeof cols);
+  for (guint k = 0; k < 6; k++)
+    g_assert_cmpfloat_with_epsilon (gradients[k], gradient[k], 1e-14);
+
+  st_network_apply_sgd (network, 0.3);
+  st_layer_copy_entries (layer, NULL, NULL, values, NULL);
+  for (guint k = 0; k < 6; k++)
+    g_assert_cmpfloat_with_epsilon (values[k], after[k], 1e-14);
+
+  path = g_build_filename (fixture->dir, "trained.mtx", NULL);
+  g_assert_true (st_mtx_write_coordinate (path, 3, 3, 6, rows, cols, values, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "%%MatrixMarket matrix coordinate real general\n"));
+
+  file = g_file_new_for_path (path);
+  saved = st_mtx_read (file, NULL, &error);
+  g_assert_no_error (error);
+  assert_entries (saved, 3, 3, 6, rows, cols, values);
+}
+
 /* Skew-symmetric: a_ji = -a_ij.  Full: [[0, -3], [3, 0]]. */
 static void
 test_skew_symmetric (Fixture       *fixture,
@@ -231,6 +301,52 @@ test_duplicates_summed (Fixture       *fixture,
   warning = g_ptr_array_index (mtx->warnings, 0);
   g_assert_nonnull (strstr (warning, "2 duplicate entries"));
   g_assert_nonnull (strstr (warning, "line 7"));
+}
+
+static void
+read_tall_duplicates (Fixture *fixture)
+{
+  const guint rows[] = { 0, 0, 1999999999 };
+  const guint cols[] = { 0, 1, 2 };
+  const double values[] = { 3.0, 4.0, 0.0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StMtx) mtx = read_text (fixture,
+                                    "%%MatrixMarket matrix coordinate real general\n"
+                                    "2000000000 3 5\n1 1 1.0\n2000000000 3 0.5\n1 2 4.0\n"
+                                    "2000000000 3 -0.5\n1 1 2.0\n",
+                                    &error);
+  const char *warning;
+
+  g_assert_no_error (error);
+  assert_entries (mtx, 2000000000, 3, 3, rows, cols, values);
+  g_assert_cmpuint (mtx->n_duplicates, ==, 2);
+  g_assert_cmpuint (mtx->warnings->len, ==, 1);
+  warning = g_ptr_array_index (mtx->warnings, 0);
+  g_assert_nonnull (strstr (warning, "2 duplicate entries"));
+}
+
+/* The same entries in a matrix with far more rows than entries.  Scratch
+ * space for every row would take 16 GB, so the test runs in a process
+ * limited to 1 GiB of address space, except under AddressSanitizer,
+ * which reserves far more than that up front. */
+static void
+test_duplicates_summed_tall (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+#ifndef __SANITIZE_ADDRESS__
+  struct rlimit limit = { 1 << 30, 1 << 30 };
+
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
+#endif
+
+  read_tall_duplicates (fixture);
 }
 
 static void
@@ -400,9 +516,13 @@ main (int    argc,
   ADD ("/engine/mtx/read/gzip", NULL, test_gzip);
   ADD ("/engine/mtx/read/pattern-field", NULL, test_pattern_field);
   ADD ("/engine/mtx/read/symmetric", NULL, test_symmetric);
+  ADD ("/engine/mtx/train/symmetric/csr", GINT_TO_POINTER (ST_LAYOUT_CSR), test_symmetric_training);
+  ADD ("/engine/mtx/train/symmetric/csc", GINT_TO_POINTER (ST_LAYOUT_CSC), test_symmetric_training);
+  ADD ("/engine/mtx/train/symmetric/coo", GINT_TO_POINTER (ST_LAYOUT_COO), test_symmetric_training);
   ADD ("/engine/mtx/read/skew-symmetric", NULL, test_skew_symmetric);
   ADD ("/engine/mtx/read/array", NULL, test_array);
   ADD ("/engine/mtx/read/duplicates-summed", NULL, test_duplicates_summed);
+  ADD ("/engine/mtx/read/duplicates-summed-tall", NULL, test_duplicates_summed_tall);
   ADD ("/engine/mtx/read/single-percent-banner", NULL, test_single_percent_banner);
   ADD ("/engine/mtx/read/missing-file", NULL, test_missing_file);
   for (guint k = 0; k < G_N_ELEMENTS (bad_files); k++)
