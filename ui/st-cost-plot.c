@@ -432,6 +432,15 @@ st_cost_plot_draw_series (StCostPlot  *self,
   if (n_buckets == 0)
     return;
 
+  /* A single step is a dot: a path through one point draws nothing. */
+  if (n_buckets == 1)
+    {
+      set_color (self, cr, index, 1.0);
+      cairo_arc (cr, frame_x (frame, n_values), frame_y (frame, buckets[0].max), line * 1.5, 0, 2 * G_PI);
+      cairo_fill (cr);
+      return;
+    }
+
   if (n_buckets <= columns)
     {
       for (guint i = 0; i < n_buckets; i++)
@@ -584,9 +593,9 @@ st_cost_plot_draw_key (StCostPlot  *self,
 
           if (!has_record_value (self, which))
             continue;
-          label = which == 0 ? _("Training cost after each epoch")
+          label = which == 0 ? _("Training cost")
                 : which == 1 ? _("Test cost")
-                : _("Test accuracy (right axis)");
+                : _("Test accuracy →");
           color = which == 0 ? TRAIN_COLOR : which == 1 ? TEST_COLOR : ACCURACY_COLOR;
         }
 

@@ -541,12 +541,10 @@ st_window_worker_update (StWindow         *self,
       st_cost_plot_add_record (self->cost_plot, &record);
       st_run_history_add_record (self->history, &record);
       self->last_record = record;
-    }
-  if (update->n_records > 0)
-    {
-      st_window_update_record_labels (self);
       _st_window_update_goal (self);
     }
+  if (update->n_records > 0)
+    st_window_update_record_labels (self);
 
   for (guint i = 0; update->frames != NULL && i < update->frames->len; i++)
     _st_window_add_frame (self, g_ptr_array_index (update->frames, i));

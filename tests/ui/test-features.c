@@ -1,0 +1,554 @@
+/* test-features.c: the window's features, driven through their actions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every test starts on the worked example (W = [[0, 0.5], [0.5, 0]],
+ * x = (4, 2), t = (2, 4), SGD at rate 0.1, batch 1), except those that
+ * open a lesson or a built-in data set first.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "st-cost-plot.h"
+#include "st-heatmap.h"
+#include "st-lessons.h"
+#include "st-storage-view.h"
+#include "window-test-utils.h"
+
+static StHeatmap *
+get_heatmap (Fixture *fixture)
+{
+  GtkWidget *heatmap = find_widget_by_type (GTK_WIDGET (fixture->window), ST_TYPE_HEATMAP);
+
+  g_assert_nonnull (heatmap);
+  return ST_HEATMAP (heatmap);
+}
+
+static gsize
+layer_nnz (Fixture *fixture,
+           guint    index)
+{
+  g_autoptr(StNetwork) network = st_window_copy_network (fixture->window);
+
+  return st_layer_get_nnz (st_network_get_layer (network, index));
+}
+
+static double
+entry_value (Fixture *fixture,
+             guint    row,
+             guint    col)
+{
+  g_autoptr(StNetwork) network = st_window_copy_network (fixture->window);
+  StLayer *layer = st_network_get_layer (network, 0);
+  gsize position;
+
+  g_assert_true (st_layer_find_entry (layer, row, col, &position));
+  return st_layer_get_values (layer)[position];
+}
+
+static void
+emit_cells (Fixture  *fixture,
+            gboolean  add,
+            guint     n,
+            const guint *rows,
+            const guint *cols)
+{
+  g_autoptr(GArray) cells = g_array_new (FALSE, FALSE, sizeof (StHeatmapCell));
+
+  for (guint i = 0; i < n; i++)
+    {
+      StHeatmapCell cell = { rows[i], cols[i] };
+
+      g_array_append_val (cells, cell);
+    }
+  g_signal_emit_by_name (get_heatmap (fixture), "edit-cells", add, cells);
+}
+
+/* Drawing, erasing and rectangles, each undone and redone. */
+static void
+test_edit_undo (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const guint diagonal[] = { 0, 1 };
+  double trained_a;
+
+  /* Train a step so that undo must keep trained values. */
+  step_to (fixture, 1);
+  trained_a = entry_value (fixture, 0, 1);
+  g_assert_cmpfloat_with_epsilon (trained_a, 0.6, 1e-12);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "undo"));
+
+  /* Draw both diagonal cells: 4 stored entries with initial weights. */
+  change_state (fixture, "tool", g_variant_new_string ("draw"));
+  emit_cells (fixture, TRUE, 2, diagonal, diagonal);
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 4);
+  g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, trained_a);
+  g_assert_cmpfloat (fabs (entry_value (fixture, 0, 0)), >, 0.0);
+  g_assert_nonnull (strstr (read_label (fixture, "pattern-stats"), "4 stored"));
+  g_assert_cmpuint (read_step (fixture), ==, 1);
+
+  /* Undo removes them again and keeps the trained weights. */
+  activate (fixture, "undo", NULL);
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 2);
+  g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, trained_a);
+  g_assert_nonnull (strstr (read_label (fixture, "pattern-stats"), "2 stored"));
+
+  activate (fixture, "redo", NULL);
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 4);
+
+  /* An erase rectangle over the first row removes (0, 0) and (0, 1). */
+  g_signal_emit_by_name (get_heatmap (fixture), "edit-rectangle", FALSE, 0u, 0u, 0u, 1u);
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 2);
+
+  /* Undo brings (0, 1) back with its trained value. */
+  activate (fixture, "undo", NULL);
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 4);
+  g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, trained_a);
+
+  /* Invert turns the full layer into an empty one; clear of an empty
+   * layer changes nothing and adds no undo step. */
+  activate (fixture, "invert-pattern", NULL);
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 0);
+  activate (fixture, "undo", NULL);
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 4);
+  activate (fixture, "clear-pattern", NULL);
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 0);
+  activate (fixture, "undo", NULL);
+  activate (fixture, "undo", NULL);
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 2);
+  g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, trained_a);
+
+  /* Reset returns to the start weights of the edited pattern. */
+  activate (fixture, "reset", NULL);
+  g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, 0.5);
+
+  /* Editing is off while training runs. */
+  set_running (fixture, TRUE);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "invert-pattern"));
+  pause_and_settle (fixture);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "invert-pattern"));
+  g_assert_true (st_window_get_modified (fixture->window));
+}
+
+static gboolean
+is_bars_model (Fixture *fixture)
+{
+  g_autoptr(StNetwork) network = st_window_copy_network (fixture->window);
+
+  return st_network_get_n_inputs (network) == 64;
+}
+
+/* A built-in data set that does not fit the model brings a network that
+ * does, and the zoom controls show fewer cells, then all again. */
+static void
+test_zoom (Fixture       *fixture,
+           gconstpointer  data)
+{
+  StHeatmap *heatmap = get_heatmap (fixture);
+  guint first_row, last_row, first_col, last_col;
+  double zoom;
+
+  change_state (fixture, "dataset", g_variant_new_string ("bars-stripes"));
+  g_assert_true (wait_for (fixture, is_bars_model, WAIT_MS));
+  g_assert_cmpuint (st_heatmap_get_cols (heatmap), ==, 64);
+  g_assert_cmpuint (st_heatmap_get_rows (heatmap), ==, 16);
+  run_for (100);
+
+  g_assert_true (st_heatmap_get_visible_cells (heatmap, &first_row, &last_row, &first_col, &last_col));
+  g_assert_cmpuint (first_col, ==, 0);
+  g_assert_cmpuint (last_col, ==, 63);
+
+  activate (fixture, "zoom-in", NULL);
+  activate (fixture, "zoom-in", NULL);
+  activate (fixture, "zoom-in", NULL);
+  zoom = st_heatmap_get_zoom (heatmap);
+  g_assert_cmpfloat (zoom, >, 2.0);
+  g_assert_true (st_heatmap_get_visible_cells (heatmap, &first_row, &last_row, &first_col, &last_col));
+  g_assert_cmpuint (last_col - first_col + 1, <, 64);
+
+  /* Ctrl+scroll at a point zooms around it; panning moves the view. */
+  st_heatmap_zoom_at (heatmap, 2.0, 10, 10);
+  g_assert_cmpfloat (st_heatmap_get_zoom (heatmap), >, zoom);
+  st_heatmap_pan (heatmap, 200, 0);
+  g_assert_true (st_heatmap_get_visible_cells (heatmap, &first_row, &last_row, &first_col, &last_col));
+  g_assert_cmpuint (first_col, >, 0);
+
+  activate (fixture, "zoom-out", NULL);
+  activate (fixture, "zoom-fit", NULL);
+  g_assert_cmpfloat (st_heatmap_get_zoom (heatmap), ==, 1.0);
+  g_assert_true (st_heatmap_get_visible_cells (heatmap, &first_row, &last_row, &first_col, &last_col));
+  g_assert_cmpuint (first_col, ==, 0);
+  g_assert_cmpuint (last_col, ==, 63);
+
+  /* The keyboard cursor reads out the entry under it. */
+  st_heatmap_set_cursor (heatmap, 0, 0);
+  g_assert_nonnull (strstr (read_label (fixture, "heatmap-readout"), "Row 1, column 1"));
+}
+
+static gboolean
+reached_step_40 (Fixture *fixture)
+{
+  return read_step (fixture) >= 40;
+}
+
+/* Snapshots every 5 steps; the slider goes back and Restore continues
+ * from there. */
+static void
+test_history (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  GtkWidget *plot = find_widget_by_type (GTK_WIDGET (fixture->window), ST_TYPE_COST_PLOT);
+  guint n_frames;
+  double a;
+
+  g_settings_set_uint (settings, "snapshot-interval", 5);
+  activate (fixture, "reset", NULL);
+  change_state (fixture, "epochs", g_variant_new_uint32 (40));
+  set_running (fixture, TRUE);
+  g_assert_true (wait_for (fixture, reached_step_40, WAIT_MS));
+  pause_and_settle (fixture);
+  g_assert_cmpuint (read_step (fixture), ==, 40);
+
+  /* Frames at steps 0, 5, ..., 40. */
+  n_frames = st_window_get_n_frames (fixture->window);
+  g_assert_cmpuint (n_frames, ==, 9);
+
+  /* Frame 2 is step 10: the labels go back and the heat map with them. */
+  activate (fixture, "history-position", g_variant_new_uint32 (2));
+  g_assert_cmpstr (read_label (fixture, "step-value"), ==, "10");
+  g_assert_cmpstr (read_label (fixture, "timeline-value"), ==, "Step 10");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "restore-state"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "invert-pattern"));
+
+  /* Back to the newest state, then restore step 10 without the dialog. */
+  activate (fixture, "history-live", NULL);
+  g_assert_cmpstr (read_label (fixture, "step-value"), ==, "40");
+  g_assert_true (st_window_restore_frame (fixture->window, 2));
+  g_assert_cmpuint (read_step (fixture), ==, 10);
+  g_assert_cmpuint (st_window_get_n_frames (fixture->window), ==, 3);
+  g_assert_cmpuint (st_cost_plot_get_n_steps (ST_COST_PLOT (plot)), ==, 10);
+
+  /* The weights are those of step 10: a = 1 - 0.5 * 0.8^10. */
+  a = entry_value (fixture, 0, 1);
+  g_assert_cmpfloat_with_epsilon (a, 1.0 - 0.5 * pow (0.8, 10), 1e-12);
+
+  /* Training continues from step 10 with SGD, which has no state: the
+   * next step gives the same weights as the first run did. */
+  step_to (fixture, 11);
+  g_assert_cmpfloat_with_epsilon (entry_value (fixture, 0, 1), 1.0 - 0.5 * pow (0.8, 11), 1e-12);
+}
+
+static gboolean
+file_has_prefix (const char *path,
+                 const char *prefix)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+
+  return length >= strlen (prefix) && memcmp (contents, prefix, strlen (prefix)) == 0;
+}
+
+static void
+test_export (Fixture       *fixture,
+             gconstpointer  data)
+{
+  static const char *const extensions[] = { "png", "svg", "pdf" };
+  static const char *const signatures[] = { "\x89PNG", "<?xml", "%PDF" };
+  g_autofree char *csv_path = g_build_filename (fixture->scratch, "cost.csv", NULL);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  step_to (fixture, 1);
+  step_to (fixture, 2);
+  step_to (fixture, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (extensions); i++)
+    {
+      g_autofree char *map_name = g_strconcat ("map.", extensions[i], NULL);
+      g_autofree char *plot_name = g_strconcat ("plot.", extensions[i], NULL);
+      g_autofree char *map_path = g_build_filename (fixture->scratch, map_name, NULL);
+      g_autofree char *plot_path = g_build_filename (fixture->scratch, plot_name, NULL);
+      g_autoptr(GFile) map = g_file_new_for_path (map_path);
+      g_autoptr(GFile) plot = g_file_new_for_path (plot_path);
+
+      g_assert_true (st_window_export_heatmap (fixture->window, map, (StExportFormat) i));
+      g_assert_true (st_window_export_cost (fixture->window, plot, (StExportFormat) i));
+      g_assert_true (file_has_prefix (map_path, signatures[i]));
+      g_assert_true (file_has_prefix (plot_path, signatures[i]));
+    }
+
+  /* The worked example ends an epoch every step: one row per step with
+   * its batch cost and the epoch's costs. */
+  g_assert_true (st_window_export_cost (fixture->window, csv, ST_EXPORT_CSV));
+  g_assert_true (g_file_get_contents (csv_path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "step,batch_cost_min,batch_cost_max,epoch,train_cost,test_cost,test_accuracy");
+  g_test_message ("%s", lines[1]);
+  g_assert_true (g_str_has_prefix (lines[1], "1,1.25,1.25,1,0.2"));
+  g_assert_true (g_str_has_prefix (lines[3], "3,"));
+  g_assert_cmpstr (lines[4], ==, "");
+}
+
+static void
+test_presentation (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+
+  change_state (fixture, "presentation", g_variant_new_boolean (TRUE));
+  g_assert_true (gtk_widget_has_css_class (window, "presentation"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "leave-presentation"));
+  run_for (300);
+  save_screenshot (fixture, NULL, "ui-presentation.png");
+
+  activate (fixture, "leave-presentation", NULL);
+  g_assert_false (gtk_widget_has_css_class (window, "presentation"));
+}
+
+static gboolean
+has_gradient_dialog (Fixture *fixture)
+{
+  return find_toplevel (fixture, ADW_TYPE_MESSAGE_DIALOG, "gradient-check") != NULL;
+}
+
+static void
+test_gradient_check (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  AdwMessageDialog *dialog;
+
+  step_to (fixture, 1);
+  activate (fixture, "check-gradients", NULL);
+  g_assert_true (wait_for (fixture, has_gradient_dialog, WAIT_MS));
+
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (fixture, ADW_TYPE_MESSAGE_DIALOG, "gradient-check"));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Gradients Agree");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Layer 1: largest relative error"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "2 entries compared"));
+  close_message_dialog (fixture, "close");
+}
+
+static gboolean
+compare_finished (Fixture *fixture)
+{
+  GtkWindow *dialog = find_toplevel (fixture, ADW_TYPE_WINDOW, "compare-layouts");
+
+  return dialog != NULL && g_object_get_data (G_OBJECT (dialog), "st-largest-difference") != NULL;
+}
+
+static void
+test_compare_layouts (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkWindow *dialog;
+
+  activate (fixture, "compare-layouts", NULL);
+  g_assert_true (wait_for (fixture, compare_finished, WAIT_MS));
+
+  dialog = find_toplevel (fixture, ADW_TYPE_WINDOW, "compare-layouts");
+  g_assert_cmpint (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "st-largest-difference")), ==, 1);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (find_widget_by_name (GTK_WIDGET (dialog), "compare-result"))),
+                            "identical"));
+  save_screenshot (fixture, gtk_window_get_child (dialog), "ui-compare-layouts.png");
+}
+
+/* The worked example in CSR: row pointers 0 1 2, columns 1 0. */
+static void
+test_storage_view (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWidget *view;
+  g_autofree char *csr = NULL;
+  g_autofree char *csc = NULL;
+
+  change_state (fixture, "show-storage", g_variant_new_boolean (TRUE));
+  view = find_widget_by_type (GTK_WIDGET (fixture->window), ST_TYPE_STORAGE_VIEW);
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (gtk_widget_get_parent (view))) ||
+                 gtk_widget_get_visible (gtk_widget_get_parent (view)));
+
+  csr = st_storage_view_describe (ST_STORAGE_VIEW (view));
+  g_assert_nonnull (strstr (csr, "Row pointers: where each row starts: 0 1 2"));
+  g_assert_nonnull (strstr (csr, "Column indices: 1 0"));
+
+  activate (fixture, "layer-layout", g_variant_new ("(us)", 0, "csc"));
+  csc = st_storage_view_describe (ST_STORAGE_VIEW (view));
+  g_assert_nonnull (strstr (csc, "Column pointers: where each column starts: 0 1 2"));
+  g_assert_nonnull (strstr (csc, "Row indices: 1 0"));
+
+  /* Training in CSC gives the same step as in CSR. */
+  step_to (fixture, 1);
+  g_assert_cmpfloat_with_epsilon (entry_value (fixture, 0, 1), 0.6, 1e-15);
+  save_screenshot (fixture, NULL, "ui-storage-view.png");
+}
+
+static gboolean
+goal_reached (Fixture *fixture)
+{
+  return g_strcmp0 (read_label (fixture, "lesson-goal"), "Reached") == 0;
+}
+
+static gboolean
+is_settled_and_paused (Fixture *fixture)
+{
+  g_autoptr(GVariant) running = g_action_group_get_action_state (G_ACTION_GROUP (fixture->window), "start");
+
+  return !g_variant_get_boolean (running) && !st_window_get_busy (fixture->window);
+}
+
+/* The XOR lesson reaches its stated goal, 100 % test accuracy, within
+ * its 40 epochs. */
+static void
+test_lesson_xor (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_assert_true (st_window_open_lesson (fixture->window, "xor"));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==,
+                   "XOR with a sparse hidden layer – Sparse Trainer");
+  g_assert_cmpstr (read_label (fixture, "lesson-goal"), ==, "Not yet");
+
+  set_running (fixture, TRUE);
+  g_assert_true (wait_for (fixture, is_settled_and_paused, WAIT_MS));
+  g_assert_cmpstr (read_label (fixture, "epoch-value"), ==, "40");
+  g_assert_true (goal_reached (fixture));
+  g_assert_cmpstr (read_label (fixture, "accuracy-value"), ==, "100.0 %");
+  save_screenshot (fixture, NULL, "ui-lesson-xor.png");
+}
+
+/* Every lesson loads, model and data fitting each other. */
+static void
+test_lessons_load (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char *const ids[] = { "worked-example", "xor", "digits", "autoencoder", "sine" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      if (g_str_equal (ids[i], "digits") && !g_file_test (ST_DIGITS_CSV, G_FILE_TEST_EXISTS))
+        {
+          g_test_message ("%s is missing; the digits lesson is not checked", ST_DIGITS_CSV);
+          continue;
+        }
+
+      g_assert_true (st_window_open_lesson (fixture->window, ids[i]));
+      g_assert_false (has_message_dialog (fixture));
+      g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "start"));
+    }
+}
+
+/* Every control and drawing area has a name for screen readers. */
+static void
+check_accessible_names (GtkWidget *widget,
+                        guint     *checked)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+
+  if ((GTK_IS_BUTTON (widget) && !GTK_IS_LINK_BUTTON (widget)) || GTK_IS_SPIN_BUTTON (widget) ||
+      GTK_IS_DROP_DOWN (widget) || GTK_IS_SWITCH (widget) || GTK_IS_SCALE (widget) ||
+      ST_IS_HEATMAP (widget) || ST_IS_COST_PLOT (widget) || GTK_IS_MENU_BUTTON (widget))
+    {
+      gboolean named = gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+                       gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+
+      /* A button with a text label is named by it. */
+      if (!named && GTK_IS_BUTTON (widget))
+        named = gtk_button_get_label (GTK_BUTTON (widget)) != NULL ||
+                find_widget_by_type (widget, GTK_TYPE_LABEL) != NULL;
+      if (!named && GTK_IS_MENU_BUTTON (widget))
+        named = gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) != NULL;
+      /* Widgets inside a row with a title are named by the row. */
+      if (!named)
+        named = gtk_widget_get_ancestor (widget, ADW_TYPE_ACTION_ROW) != NULL &&
+                !GTK_IS_BUTTON (widget);
+
+      if (!named)
+        g_test_message ("Unnamed %s (%s)", G_OBJECT_TYPE_NAME (widget),
+                        gtk_widget_get_tooltip_text (widget) != NULL ? gtk_widget_get_tooltip_text (widget) : "");
+      g_assert_true (named);
+      (*checked)++;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_accessible_names (child, checked);
+}
+
+static void
+test_accessible_names (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  guint checked = 0;
+
+  check_accessible_names (GTK_WIDGET (fixture->window), &checked);
+  g_test_message ("%u controls have accessible names", checked);
+  g_assert_cmpuint (checked, >, 30);
+}
+
+/* Choosing a built-in data set: XOR fits the worked example's 2 x 2
+ * layer, which stays; three Gaussian blobs need three outputs and get a
+ * 2-8-3 network. */
+static void
+test_builtin_data (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(StNetwork) network = NULL;
+  g_autoptr(StNetwork) blobs = NULL;
+
+  change_state (fixture, "dataset", g_variant_new_string ("xor"));
+  network = st_window_copy_network (fixture->window);
+  g_assert_cmpuint (st_network_get_n_layers (network), ==, 1);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "start"));
+
+  change_state (fixture, "dataset", g_variant_new_string ("blobs"));
+  blobs = st_window_copy_network (fixture->window);
+  g_assert_cmpuint (st_network_get_n_layers (blobs), ==, 2);
+  g_assert_cmpuint (st_network_get_n_inputs (blobs), ==, 2);
+  g_assert_cmpuint (st_network_get_n_outputs (blobs), ==, 3);
+  g_assert_nonnull (strstr (read_label (fixture, "weights-value"), "Stored weights"));
+
+  /* More samples keep the model and draw the set again. */
+  change_state (fixture, "test-split", g_variant_new_double (25.0));
+  change_state (fixture, "samples", g_variant_new_uint32 (400));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "start"));
+  step_to (fixture, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  test_init_application (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add ("/ui/features/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("edit-undo", test_edit_undo);
+  ADD ("zoom", test_zoom);
+  ADD ("history", test_history);
+  ADD ("export", test_export);
+  ADD ("presentation", test_presentation);
+  ADD ("gradient-check", test_gradient_check);
+  ADD ("compare-layouts", test_compare_layouts);
+  ADD ("storage-view", test_storage_view);
+  ADD ("builtin-data", test_builtin_data);
+  ADD ("lessons-load", test_lessons_load);
+  ADD ("lesson-xor", test_lesson_xor);
+  ADD ("accessible-names", test_accessible_names);
+
+#undef ADD
+
+  status = g_test_run ();
+
+  g_clear_object (&test_application);
+  return status;
+}
