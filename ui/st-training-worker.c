@@ -56,6 +56,7 @@ struct _StTrainingWorker
   guint64 snapshot_interval;  /* steps between timeline frames; 0 for none */
   guint epoch_limit;          /* pause when the trainer reaches it; 0 for none */
   guint running : 1;
+  guint announce_pause : 1;   /* publish once paused, even with nothing new */
   guint learning_rate_changed : 1;
   guint quit : 1;
 
@@ -230,8 +231,11 @@ st_training_worker_wait_for_step (StTrainingWorker *self,
       if (self->running && (self->steps_per_second == 0 || now >= state->next_step))
         break;
 
-      if (state->dirty)
+      /* A pause is always published, so the window learns that the
+       * worker is idle even when its last step was published already. */
+      if (state->dirty || (!self->running && self->announce_pause))
         {
+          self->announce_pause = FALSE;
           g_mutex_unlock (&self->mutex);
           st_training_worker_publish (self, state);
           g_mutex_lock (&self->mutex);
@@ -395,6 +399,8 @@ st_training_worker_set_running (StTrainingWorker *self,
 
   g_mutex_lock (&self->mutex);
   self->running = !!running;
+  if (!running)
+    self->announce_pause = TRUE;
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
 }
