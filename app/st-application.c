@@ -7,6 +7,9 @@
  * command line open together in a new window, each by its extension:
  * .mtx files are imported as patterns, .csv files opened as data sets,
  * anything else opened as a model.
+ *
+ * The application owns the style (light, dark or the system's) from the
+ * preferences, and the keyboard shortcuts of the window actions.
  */
 
 #define G_LOG_DOMAIN "st-application"
@@ -16,11 +19,14 @@
 #include <glib/gi18n.h>
 
 #include "st-application.h"
+#include "st-preferences-window.h"
 #include "st-window.h"
 
 struct _StApplication
 {
   AdwApplication parent_instance;
+
+  GSettings *settings;
 };
 
 G_DEFINE_FINAL_TYPE (StApplication, st_application, ADW_TYPE_APPLICATION)
@@ -49,16 +55,7 @@ st_application_open (GApplication  *application,
   gtk_window_present (GTK_WINDOW (window));
 
   for (int i = 0; i < n_files; i++)
-    {
-      g_autofree char *name = g_file_get_basename (files[i]);
-
-      if (g_str_has_suffix (name, ".mtx") || g_str_has_suffix (name, ".mtx.gz"))
-        st_window_import_pattern (window, files[i]);
-      else if (g_str_has_suffix (name, ".csv") || g_str_has_suffix (name, ".csv.gz"))
-        st_window_open_dataset (window, files[i]);
-      else
-        st_window_open_model (window, files[i]);
-    }
+    st_window_open_file (window, files[i]);
 }
 
 static void
@@ -109,17 +106,42 @@ st_application_quit (GSimpleAction *action,
     }
 }
 
+static void
+st_application_preferences (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (st_preferences_window_new (parent));
+}
+
 static const GActionEntry app_entries[] = {
   { "about", st_application_about },
+  { "preferences", st_application_preferences },
   { "quit", st_application_quit },
 };
+
+static void
+st_application_style_changed (StApplication *self)
+{
+  g_autofree char *style = g_settings_get_string (self->settings, "style");
+  AdwColorScheme scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_str_equal (style, "light"))
+    scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_str_equal (style, "dark"))
+    scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
+}
 
 static void
 st_application_set_accels (GtkApplication *application)
 {
   static const struct {
     const char *action;
-    const char *accels[2];
+    const char *accels[3];
   } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "window.close", { "<Control>w", NULL } },
@@ -129,6 +151,18 @@ st_application_set_accels (GtkApplication *application)
     { "win.import-pattern", { "<Control>i", NULL } },
     { "win.export-pattern", { "<Control>e", NULL } },
     { "win.open-dataset", { "<Control><Shift>o", NULL } },
+    { "win.new-network", { "<Control>n", NULL } },
+    { "win.undo", { "<Control>z", NULL } },
+    { "win.redo", { "<Control><Shift>z", NULL } },
+    { "win.zoom-in", { "<Control>plus", "<Control>equal" } },
+    { "win.zoom-out", { "<Control>minus", NULL } },
+    { "win.zoom-fit", { "<Control>0", NULL } },
+    { "win.presentation", { "F11", NULL } },
+    { "win.leave-presentation", { "Escape", NULL } },
+    { "win.check-gradients", { "<Control>g", NULL } },
+    { "win.show-storage", { "<Control>t", NULL } },
+    { "win.history-live", { "<Control>End", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
@@ -138,18 +172,38 @@ st_application_set_accels (GtkApplication *application)
 static void
 st_application_startup (GApplication *application)
 {
+  StApplication *self = ST_APPLICATION (application);
+
   G_APPLICATION_CLASS (st_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_entries,
                                    G_N_ELEMENTS (app_entries), application);
   st_application_set_accels (GTK_APPLICATION (application));
   gtk_window_set_default_icon_name (APPLICATION_ID);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  g_signal_connect_object (self->settings, "changed::style",
+                           G_CALLBACK (st_application_style_changed), self, G_CONNECT_SWAPPED);
+  st_application_style_changed (self);
+}
+
+static void
+st_application_dispose (GObject *object)
+{
+  StApplication *self = ST_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (st_application_parent_class)->dispose (object);
 }
 
 static void
 st_application_class_init (StApplicationClass *klass)
 {
   GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = st_application_dispose;
 
   application_class->activate = st_application_activate;
   application_class->open = st_application_open;
