@@ -120,9 +120,16 @@ network_from_files (const NewOptions *options,
           return NULL;
         }
 
-      /* A pattern file has positions only: initialise its weights. */
+      /* A pattern file has positions only: initialise its weights, and
+       * say how, so the run can be repeated. */
       if (!mtx->has_values)
-        st_init_weights (layer, init, rng);
+        {
+          g_autofree char *seed = g_strdup_printf ("%" G_GINT64_FORMAT, options->seed);
+
+          st_init_weights (layer, init, rng);
+          g_print (_("%s has positions only: weights drawn with %s, seed %s\n"),
+                   paths[k], st_init_to_string (init), seed);
+        }
     }
 
   return g_steal_pointer (&network);

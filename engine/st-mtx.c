@@ -572,9 +572,13 @@ collect_entries (MtxParser  *parser,
 
       if (out > 0 && mtx->row[out - 1] == rows[k] && mtx->col[out - 1] == cols[k])
         {
+          guint64 line = g_array_index (parser->line, guint64, k);
+
+          /* Entries arrive in row-major order; the message names the
+           * duplicate that comes first in the file. */
           mtx->value[out - 1] += values[k];
-          if (mtx->n_duplicates++ == 0)
-            first_duplicate_line = g_array_index (parser->line, guint64, k);
+          if (mtx->n_duplicates++ == 0 || line < first_duplicate_line)
+            first_duplicate_line = line;
           continue;
         }
 

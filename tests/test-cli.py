@@ -206,6 +206,30 @@ def training_resumes_with_history_and_class_names():
         assert epochs == ["1", "2", "3", "4", "5"], epochs
 
 
+@test
+def pattern_file_gets_reproducible_weights():
+    """A "pattern" file has positions only: the weights come from the
+    initializer and seed, the program says so, and export writes values."""
+    with tempfile.TemporaryDirectory() as directory:
+        pattern = write(directory, "p.mtx", "%%MatrixMarket matrix coordinate pattern general\n"
+                                            "3 4 5\n1 2\n1 4\n2 1\n3 3\n3 4\n")
+        weights = []
+        for name in ("a", "b"):
+            model = os.path.join(directory, name + ".stmodel")
+            output = run("new", "--weights", pattern, "--seed", "3", "--out", model)
+            assert "positions only: weights drawn with lecun-uniform, seed 3" in output, output
+            run("export", model, "--out-dir", os.path.join(directory, name))
+            with open(os.path.join(directory, name, "W1.mtx"), encoding="utf-8") as stream:
+                text = stream.read()
+            assert text.startswith("%%MatrixMarket matrix coordinate real general\n"), text
+            rows, cols, values = read_mtx_in_row_major_order(os.path.join(directory, name,
+                                                                          "W1.mtx"))
+            assert list(zip(rows, cols)) == [(0, 1), (0, 3), (1, 0), (2, 2), (2, 3)]
+            assert np.all(values != 0), values
+            weights.append(values)
+        assert np.array_equal(weights[0], weights[1])
+
+
 def gradient_case(directory, new_arguments, data_text, outputs):
     model = os.path.join(directory, "model.stmodel")
     data = write(directory, "data.csv", data_text)

@@ -300,7 +300,55 @@ test_duplicates_summed (Fixture       *fixture,
   g_assert_cmpuint (mtx->warnings->len, ==, 1);
   warning = g_ptr_array_index (mtx->warnings, 0);
   g_assert_nonnull (strstr (warning, "2 duplicate entries"));
-  g_assert_nonnull (strstr (warning, "line 7"));
+  /* Line 6 repeats line 5; line 7 repeats line 3 but comes later. */
+  g_assert_nonnull (strstr (warning, "line 6"));
+}
+
+/* Summed duplicates train as one weight each.  The file lists (1,1)=1,
+ * (1,2)=4, (2,3)=0.5, (1,1)=2, (2,3)=-0.5, so W = [[3, 4, 0], [0, 0, 0]]
+ * with (2,3) stored as 0.  With x = [1, 1, 1], t = [0, 0] and no bias, by
+ * hand: y = [7, 0], and the half mean over 2 outputs gives cost
+ * 49 / 4 = 12.25 and dW_ij = e_i x_j / 2: (1,1) = 3.5, (1,2) = 3.5,
+ * (2,3) = 0.  One SGD step at rate 0.2 gives (1,1) = 2.3, (1,2) = 3.3,
+ * and (2,3) stays a stored 0. */
+static void
+test_duplicates_training (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  StLayout layout = GPOINTER_TO_INT (data);
+  const double x[] = { 1.0, 1.0, 1.0 };
+  const double t[] = { 0.0, 0.0 };
+  const double gradient[] = { 3.5, 3.5, 0.0 };
+  const double after[] = { 2.3, 3.3, 0.0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StMtx) mtx = read_text (fixture,
+                                    "%%MatrixMarket matrix coordinate real general\n"
+                                    "2 3 5\n1 1 1.0\n1 2 4.0\n2 3 0.5\n1 1 2.0\n2 3 -0.5\n",
+                                    &error);
+  g_autoptr(StNetwork) network = st_network_new (ST_LOSS_HALF_MSE);
+  StLayer *layer;
+  double values[3], gradients[3], cost;
+  gsize position;
+
+  g_assert_no_error (error);
+  layer = st_mtx_to_layer (mtx, layout, &error);
+  g_assert_no_error (error);
+  g_assert_true (st_layer_set_has_bias (layer, FALSE, NULL));
+  g_assert_true (st_network_append_layer (network, layer, NULL));
+  g_assert_cmpuint (st_layer_get_nnz (layer), ==, 3);
+  g_assert_true (st_layer_find_entry (layer, 1, 2, &position));
+
+  g_assert_true (st_network_compute_gradients (network, x, t, 1, &cost, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (cost, ==, 12.25);
+  st_layer_copy_entries (layer, NULL, NULL, NULL, gradients);
+  for (guint k = 0; k < 3; k++)
+    g_assert_cmpfloat (gradients[k], ==, gradient[k]);
+
+  st_network_apply_sgd (network, 0.2);
+  st_layer_copy_entries (layer, NULL, NULL, values, NULL);
+  for (guint k = 0; k < 3; k++)
+    g_assert_cmpfloat_with_epsilon (values[k], after[k], 1e-15);
 }
 
 static void
@@ -523,6 +571,9 @@ main (int    argc,
   ADD ("/engine/mtx/read/array", NULL, test_array);
   ADD ("/engine/mtx/read/duplicates-summed", NULL, test_duplicates_summed);
   ADD ("/engine/mtx/read/duplicates-summed-tall", NULL, test_duplicates_summed_tall);
+  ADD ("/engine/mtx/train/duplicates/csr", GINT_TO_POINTER (ST_LAYOUT_CSR), test_duplicates_training);
+  ADD ("/engine/mtx/train/duplicates/csc", GINT_TO_POINTER (ST_LAYOUT_CSC), test_duplicates_training);
+  ADD ("/engine/mtx/train/duplicates/coo", GINT_TO_POINTER (ST_LAYOUT_COO), test_duplicates_training);
   ADD ("/engine/mtx/read/single-percent-banner", NULL, test_single_percent_banner);
   ADD ("/engine/mtx/read/missing-file", NULL, test_missing_file);
   for (guint k = 0; k < G_N_ELEMENTS (bad_files); k++)
