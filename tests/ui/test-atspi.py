@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Drive the real application through the accessibility tree (AT-SPI).
+
+Starts sparse-trainer, finds its controls by role and accessible name
+as a screen reader would, opens the XOR lesson from the Lessons menu,
+takes a step, starts training and waits until the lesson's goal reads
+"Reached".  Prints TAP.  Needs a display and a session bus
+(run-with-display.sh) and Debian's python3-pyatspi, which is why it
+runs with /usr/bin/python3.
+
+Usage: test-atspi.py PATH/TO/sparse-trainer
+"""
+
+import os
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+TIMEOUT = 30.0
+results = []
+
+
+def report(ok, name, detail=""):
+    results.append(ok)
+    print(f"{'ok' if ok else 'not ok'} {len(results)} {name}" + (f" # {detail}" if detail else ""), flush=True)
+
+
+def walk(node, depth=0):
+    if node is None or depth > 60:
+        return
+    yield node
+    for i in range(node.childCount):
+        try:
+            child = node.getChildAtIndex(i)
+        except Exception:
+            continue
+        yield from walk(child, depth + 1)
+
+
+def find(root, name, role=None):
+    for node in walk(root):
+        try:
+            if node.name == name and (role is None or node.getRoleName() == role):
+                return node
+        except Exception:
+            continue
+    return None
+
+
+def wait_find(root, name, role=None, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        node = find(root, name, role)
+        if node is not None:
+            return node
+        time.sleep(0.2)
+    return None
+
+
+def click(node):
+    """Runs the node's click-like action, or that of a descendant (a
+    GtkMenuButton keeps it on an inner button)."""
+    for candidate in walk(node):
+        try:
+            action = candidate.queryAction()
+        except NotImplementedError:
+            continue
+        for i in range(action.nActions):
+            if action.getName(i) in ("click", "activate", "press"):
+                action.doAction(i)
+                return True
+    return False
+
+
+def find_app(timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        desktop = pyatspi.Registry.getDesktop(0)
+        for i in range(desktop.childCount):
+            app = desktop.getChildAtIndex(i)
+            if app is not None and app.name == "sparse-trainer":
+                return app
+        time.sleep(0.2)
+    return None
+
+
+def main():
+    env = dict(os.environ)
+    env.pop("GTK_A11Y", None)
+    app_process = subprocess.Popen([sys.argv[1]], env=env)
+    try:
+        run()
+    finally:
+        app_process.terminate()
+        try:
+            app_process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            app_process.kill()
+    print(f"1..{len(results)}")
+    return 0 if all(results) else 1
+
+
+def run():
+    app = find_app()
+    report(app is not None, "application is in the accessibility tree")
+    if app is None:
+        return
+
+    start = wait_find(app, "Start", "push button")
+    report(start is not None, "Start button found by name")
+    for name, role in [("Weights of the layer", "image"), ("Cost during training", "image"),
+                       ("Step", "push button"), ("Reset", "push button"), ("Main Menu", "push button"),
+                       ("Zoom in", "push button"), ("Draw tool", None),
+                       ("Training history", "slider")]:
+        report(find(app, name, role) is not None, f"{role or 'control'} “{name}” has its accessible name")
+
+    # One step of the worked example: the Step row's value becomes 1.25
+    # for the cost and 1 for the step.
+    report(click(find(app, "Step", "push button")), "Step button clicked")
+    report(wait_find(app, "1.25", "label") is not None, "the cost label reads 1.25 after one step")
+
+    lessons = find(app, "Lessons", "push button")
+    report(lessons is not None and click(lessons), "Lessons menu opened")
+    item = wait_find(app, "XOR with a sparse hidden layer", "menu item", timeout=10)
+    report(item is not None and click(item), "XOR lesson chosen from the menu")
+
+    # The worked example has unsaved changes: discard them.
+    discard = wait_find(app, "Discard", "push button", timeout=10)
+    if discard is None:
+        discard = wait_find(app, "_Discard Discard", "push button", timeout=1)
+    report(discard is not None and click(discard), "unsaved changes discarded")
+
+    goal = wait_find(app, "Not yet", "label")
+    report(goal is not None, "the lesson's goal reads “Not yet”")
+    report(click(wait_find(app, "Start", "push button")), "training started")
+    report(wait_find(app, "Reached", "label", timeout=60) is not None, "the lesson's goal is reached")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
