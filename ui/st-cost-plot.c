@@ -786,6 +786,7 @@ st_cost_plot_update_readout (StCostPlot *self)
   g_autoptr(GString) text = NULL;
   StCostBucket bucket;
   const StHistoryRecord *record = NULL;
+  g_autofree char *step_text = NULL;
 
   if (self->pointer < 0)
     {
@@ -795,8 +796,9 @@ st_cost_plot_update_readout (StCostPlot *self)
     }
 
   text = g_string_new (NULL);
-  /* Translators: the step under the pointer in the cost plot. */
-  g_string_append_printf (text, _("Step %" G_GINT64_FORMAT), self->pointer);
+  step_text = g_strdup_printf ("%" G_GINT64_FORMAT, self->pointer);
+  /* Translators: the step under the pointer in the cost plot; %s is a number. */
+  g_string_append_printf (text, _("Step %s"), step_text);
 
   if (st_cost_series_get_step (get_series (self, 0)->values, self->pointer, &bucket))
     {

@@ -315,6 +315,7 @@ dialog_update_preview (gpointer data)
     const StLayerPattern *lp;
     g_autoptr(StSnapshot) snapshot = NULL;
     g_autofree char *stats = NULL;
+    g_autofree char *stored = NULL;
     StFanIn fan_in;
 
     st_network_append_layer (holder, st_layer_copy (first), NULL);
@@ -327,8 +328,9 @@ dialog_update_preview (gpointer data)
     st_heatmap_set_snapshot (dialog->preview, snapshot, 0);
 
     /* Translators: statistics of the generated pattern; fan-in is stored entries per row. */
-    stats = g_strdup_printf (_("%u × %u, %" G_GSIZE_FORMAT " stored · density %.3g %% · fan-in min %u, mean %.3g, max %u"),
-                             lp->rows, lp->cols, lp->nnz, 100.0 * st_layer_pattern_get_density (lp),
+    stored = g_strdup_printf ("%" G_GSIZE_FORMAT, lp->nnz);
+    stats = g_strdup_printf (_("%u × %u, %s stored · density %.3g %% · fan-in min %u, mean %.3g, max %u"),
+                             lp->rows, lp->cols, stored, 100.0 * st_layer_pattern_get_density (lp),
                              fan_in.min, fan_in.mean, fan_in.max);
     gtk_label_set_label (dialog->stats_label, stats);
   }

@@ -271,13 +271,18 @@ static gboolean
 check_added_count (guint64   count,
                    GError  **error)
 {
+  g_autofree char *requested = NULL;
+  g_autofree char *limit = NULL;
+
   if (count <= ST_PATTERN_EDIT_MAX_ADDED)
     return TRUE;
 
+  requested = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+  limit = g_strdup_printf ("%" G_GSIZE_FORMAT, ST_PATTERN_EDIT_MAX_ADDED);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-               _("This edit would add %" G_GUINT64_FORMAT " entries, more than the %" G_GSIZE_FORMAT
-                 " one edit may add. Edit a smaller area."),
-               count, ST_PATTERN_EDIT_MAX_ADDED);
+               /* Translators: both %s are numbers of entries. */
+               _("This edit would add %s entries, more than the %s one edit may add. Edit a smaller area."),
+               requested, limit);
   return FALSE;
 }
 

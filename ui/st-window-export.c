@@ -217,6 +217,7 @@ st_window_export_heatmap (StWindow       *self,
   g_autofree char *path = NULL;
   g_autofree char *name = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *step = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(PangoLayout) layout = NULL;
   int map_width, map_height, width, height;
@@ -246,9 +247,10 @@ st_window_export_heatmap (StWindow       *self,
   fill_background (self, cr);
 
   /* Translators: the title of an exported heat map: model, layer, view and step. */
-  title = g_strdup_printf (_("%s · layer %u · %s · step %" G_GUINT64_FORMAT),
+  step = g_strdup_printf ("%" G_GUINT64_FORMAT, _st_window_get_step (self));
+  title = g_strdup_printf (_("%s · layer %u · %s · step %s"),
                            self->model_name, self->selected_layer + 1,
-                           view_title (st_heatmap_get_view (self->heatmap)), _st_window_get_step (self));
+                           view_title (st_heatmap_get_view (self->heatmap)), step);
   set_foreground (self, cr);
   draw_text (cr, layout, title, MARGIN, MARGIN);
 

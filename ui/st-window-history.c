@@ -53,17 +53,19 @@ _st_window_update_timeline (StWindow *self)
   guint shown = self->viewing_frame >= 0 ? (guint) self->viewing_frame : (n > 0 ? n - 1 : 0);
   const StHistoryFrame *frame = n > 0 ? st_run_history_get_frame (self->history, shown) : NULL;
   g_autofree char *label = NULL;
+  g_autofree char *step = g_strdup_printf ("%" G_GUINT64_FORMAT, self->viewing_frame < 0 ? _st_window_get_step (self)
+                                                                  : frame != NULL ? frame->step : 0);
 
   self->updating_controls = TRUE;
   gtk_adjustment_configure (self->timeline_adjustment, shown, 0, MAX (n, 1) - 1, 1, MAX (n / 10, 1), 0);
   self->updating_controls = FALSE;
 
   if (self->viewing_frame < 0)
-    /* Translators: the timeline shows the newest state. */
-    label = g_strdup_printf (_("Newest: step %" G_GUINT64_FORMAT), _st_window_get_step (self));
+    /* Translators: the timeline shows the newest state; %s is a step number. */
+    label = g_strdup_printf (_("Newest: step %s"), step);
   else
-    /* Translators: the timeline shows a past state. */
-    label = g_strdup_printf (_("Step %" G_GUINT64_FORMAT), frame != NULL ? frame->step : 0);
+    /* Translators: the timeline shows a past state; %s is a step number. */
+    label = g_strdup_printf (_("Step %s"), step);
   gtk_label_set_label (self->timeline_label, label);
 
   g_simple_action_set_enabled (lookup_action (self, "restore-state"), self->viewing_frame >= 0);
@@ -233,8 +235,12 @@ st_window_restore_frame (StWindow *self,
   _st_window_set_modified (self, TRUE);
   _st_window_update_timeline (self);
 
-  /* Translators: %s is a step number. */
-  _st_window_show_toast (self, _("Training continues from step %" G_GUINT64_FORMAT), step);
+  {
+    g_autofree char *step_text = g_strdup_printf ("%" G_GUINT64_FORMAT, step);
+
+    /* Translators: %s is a step number. */
+    _st_window_show_toast (self, _("Training continues from step %s"), step_text);
+  }
   return TRUE;
 }
 
@@ -257,14 +263,16 @@ restore_state_activated (GSimpleAction *action,
   StWindow *self = ST_WINDOW (user_data);
   const StHistoryFrame *frame;
   g_autofree char *heading = NULL;
+  g_autofree char *step = NULL;
   GtkWidget *dialog;
 
   if (self->viewing_frame < 0)
     return;
 
   frame = st_run_history_get_frame (self->history, self->viewing_frame);
+  step = g_strdup_printf ("%" G_GUINT64_FORMAT, frame->step);
   /* Translators: %s is a step number. */
-  heading = g_strdup_printf (_("Continue From Step %" G_GUINT64_FORMAT "?"), frame->step);
+  heading = g_strdup_printf (_("Continue From Step %s?"), step);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
                                    _("The steps after it, their costs and their snapshots are discarded."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),

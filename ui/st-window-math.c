@@ -118,11 +118,15 @@ check_gradients_done (GObject      *source,
         /* Translators: a layer without stored entries; layers count from 1. */
         g_string_append_printf (body, _("Layer %u: no stored entries"), l + 1);
       else
-        /* Translators: one line per layer; rows and columns count from 1. */
-        g_string_append_printf (body, _("Layer %u: largest relative error %.2e at row %u, column %u "
-                                        "(backpropagation %.6g, finite difference %.6g; %" G_GSIZE_FORMAT " entries compared)"),
-                                l + 1, check->max_error, check->row + 1, check->col + 1,
-                                check->analytic, check->numeric, check->n_checked);
+        {
+          g_autofree char *compared = g_strdup_printf ("%" G_GSIZE_FORMAT, check->n_checked);
+
+          /* Translators: one line per layer; rows and columns count from 1; the last %s is a count. */
+          g_string_append_printf (body, _("Layer %u: largest relative error %.2e at row %u, column %u "
+                                          "(backpropagation %.6g, finite difference %.6g; %s entries compared)"),
+                                  l + 1, check->max_error, check->row + 1, check->col + 1,
+                                  check->analytic, check->numeric, compared);
+        }
     }
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self),
@@ -239,6 +243,7 @@ compare_layouts_done (GObject      *source,
   GtkLabel *label = g_object_get_data (G_OBJECT (dialog), "st-label");
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *steps = NULL;
   double largest = 0.0;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -259,15 +264,16 @@ compare_layouts_done (GObject      *source,
                                       g_array_index (work->costs[0], double, i)));
     }
 
+  steps = g_strdup_printf ("%" G_GUINT64_FORMAT, work->steps);
   if (largest == 0.0)
     /* Translators: %s is a number of steps. */
-    text = g_strdup_printf (_("%" G_GUINT64_FORMAT " steps in each layout. The three cost curves are "
-                              "identical to the last bit: the layouts store the same entries and "
-                              "add the same products in the same order."), work->steps);
+    text = g_strdup_printf (_("%s steps in each layout. The three cost curves are identical to the "
+                              "last bit: the layouts store the same entries and add the same products "
+                              "in the same order."), steps);
   else
     /* Translators: %s is a number of steps, %g the largest difference. */
-    text = g_strdup_printf (_("%" G_GUINT64_FORMAT " steps in each layout. The largest difference "
-                              "between the curves is %g."), work->steps, largest);
+    text = g_strdup_printf (_("%s steps in each layout. The largest difference between the curves is %g."),
+                            steps, largest);
   gtk_label_set_label (label, text);
   g_object_set_data (G_OBJECT (dialog), "st-largest-difference", GINT_TO_POINTER (largest == 0.0 ? 1 : 2));
   g_object_unref (dialog);

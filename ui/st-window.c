@@ -331,6 +331,7 @@ st_window_update_stats (StWindow *self)
   const StLayerPattern *lp;
   StFanIn fan_in;
   g_autofree char *text = NULL;
+  g_autofree char *stored = NULL;
 
   if (self->pattern == NULL || self->selected_layer >= st_network_pattern_get_n_layers (self->pattern))
     return;
@@ -339,8 +340,9 @@ st_window_update_stats (StWindow *self)
   st_layer_pattern_get_fan_in (lp, &fan_in);
 
   /* Translators: statistics of the layer's pattern; fan-in is stored entries per row. */
-  text = g_strdup_printf (_("%" G_GSIZE_FORMAT " stored · density %.3g %% · fan-in min %u, mean %.3g, max %u"),
-                          lp->nnz, 100.0 * st_layer_pattern_get_density (lp), fan_in.min, fan_in.mean, fan_in.max);
+  stored = g_strdup_printf ("%" G_GSIZE_FORMAT, lp->nnz);
+  text = g_strdup_printf (_("%s stored · density %.3g %% · fan-in min %u, mean %.3g, max %u"),
+                          stored, 100.0 * st_layer_pattern_get_density (lp), fan_in.min, fan_in.mean, fan_in.max);
   gtk_label_set_label (self->stats_label, text);
 }
 
@@ -423,12 +425,13 @@ _st_window_fill_layer_list (StWindow *self)
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
       g_autofree char *layout_label = NULL;
+      g_autofree char *stored = g_strdup_printf ("%" G_GSIZE_FORMAT, st_layer_get_nnz (layer));
 
       /* Translators: a layer in the network list: its number, inputs and outputs. */
       title = g_strdup_printf (_("Layer %u: %u → %u"), l + 1, st_layer_get_cols (layer), st_layer_get_rows (layer));
       /* Translators: stored entries, density in percent and activation of a layer. */
-      subtitle = g_strdup_printf (_("%" G_GSIZE_FORMAT " stored, %.3g %%, %s"),
-                                  st_layer_get_nnz (layer), 100.0 * st_layer_get_density (layer),
+      subtitle = g_strdup_printf (_("%s stored, %.3g %%, %s"),
+                                  stored, 100.0 * st_layer_get_density (layer),
                                   st_activation_to_string (st_layer_get_activation (layer)));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
