@@ -575,9 +575,18 @@ static double
 st_heatmap_get_scale_for (StHeatmap *self,
                           double     zoom)
 {
-  double scale = st_heatmap_get_fit_scale (self) * zoom;
+  int sf = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  double width = MAX (gtk_widget_get_width (GTK_WIDGET (self)) * sf, 1);
+  double height = MAX (gtk_widget_get_height (GTK_WIDGET (self)) * sf, 1);
+  double fit = st_heatmap_get_fit_scale (self);
+  double scale;
 
-  /* Whole pixels per cell keep cells sharp and equal. */
+  if (zoom <= 1.0)
+    return fit;
+
+  /* Zoom from the exact fit, not the rounded one, so that every step
+   * enlarges the cells; whole pixels per cell keep them sharp. */
+  scale = MAX (fit, MIN (width / self->matrix.cols, height / self->matrix.rows) * zoom);
   if (scale >= 1.0)
     scale = floor (scale);
 

@@ -87,7 +87,7 @@ st_window_replace_model_for_data (StWindow *self)
   self->dataset_kind = pending->kind;
   self->dataset_noise = pending->noise;
   g_clear_pointer (&self->lesson, st_lesson_free);
-  gtk_widget_set_visible (GTK_WIDGET (self->lesson_group), FALSE);
+  gtk_widget_set_visible (self->lesson_group, FALSE);
 
   _st_window_set_model (self, network, NULL, pending->name);
   _st_window_sync_data_controls (self);

@@ -337,7 +337,7 @@ st_window_set_pending_network (StWindow *self)
     return;
 
   g_clear_pointer (&self->lesson, st_lesson_free);
-  gtk_widget_set_visible (GTK_WIDGET (self->lesson_group), FALSE);
+  gtk_widget_set_visible (self->lesson_group, FALSE);
   _st_window_set_model (self, network, NULL, _("New Network"));
 }
 

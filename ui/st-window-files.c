@@ -97,7 +97,7 @@ st_window_open_model (StWindow *self,
     }
 
   g_clear_pointer (&self->lesson, st_lesson_free);
-  gtk_widget_set_visible (GTK_WIDGET (self->lesson_group), FALSE);
+  gtk_widget_set_visible (self->lesson_group, FALSE);
   _st_window_set_model (self, network, file, NULL);
   _st_window_add_recent (self, file);
   return TRUE;
@@ -210,7 +210,7 @@ st_window_import_pattern (StWindow *self,
 
   stem = file_get_stem (file);
   g_clear_pointer (&self->lesson, st_lesson_free);
-  gtk_widget_set_visible (GTK_WIDGET (self->lesson_group), FALSE);
+  gtk_widget_set_visible (self->lesson_group, FALSE);
   _st_window_set_model (self, g_steal_pointer (&network), NULL, stem);
   _st_window_add_recent (self, file);
   return TRUE;

@@ -76,10 +76,10 @@ st_window_open_lesson (StWindow   *self,
 
   g_clear_pointer (&self->lesson, st_lesson_free);
   self->lesson = g_steal_pointer (&lesson);
-  adw_preferences_group_set_title (self->lesson_group, self->lesson->title);
+  gtk_label_set_label (self->lesson_title_label, self->lesson->title);
   gtk_label_set_label (self->lesson_text_label, self->lesson->explanation);
   adw_action_row_set_subtitle (self->lesson_goal_row, self->lesson->goal_text);
-  gtk_widget_set_visible (GTK_WIDGET (self->lesson_group), TRUE);
+  gtk_widget_set_visible (self->lesson_group, TRUE);
 
   _st_window_set_model (self, g_steal_pointer (&network), NULL, self->lesson->title);
   _st_window_sync_data_controls (self);

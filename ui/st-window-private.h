@@ -37,7 +37,8 @@ struct _StWindow
   GtkMenuButton *lessons_button;
   GtkWidget *sidebar;
   GtkWidget *sidebar_separator;
-  AdwPreferencesGroup *lesson_group;
+  GtkWidget *lesson_group;
+  GtkLabel *lesson_title_label;
   GtkLabel *lesson_text_label;
   AdwActionRow *lesson_goal_row;
   GtkLabel *lesson_goal_label;

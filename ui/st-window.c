@@ -1085,6 +1085,7 @@ st_window_class_init (StWindowClass *klass)
   BIND (sidebar);
   BIND (sidebar_separator);
   BIND (lesson_group);
+  BIND (lesson_title_label);
   BIND (lesson_text_label);
   BIND (lesson_goal_row);
   BIND (lesson_goal_label);
