@@ -32,8 +32,9 @@ struct _StNetwork
    * layer l's pre-activations and activations (a[l] is z[l] for the
    * identity); delta[0..1] are max-width x capacity buffers for dL/da and
    * dL/dz; input_grad holds dL/dx; standardized holds x'; row_cost holds
-   * one partial cost per output unit; scratch holds four batch-sized
-   * rows per thread. */
+   * one partial cost per output unit and row_gradient the squared norm of
+   * its gradient, for the fused step; scratch holds four batch-sized rows
+   * per thread. */
   guint capacity;
   guint scratch_threads;
   guint batch;         /* samples in the last forward pass */
@@ -43,6 +44,7 @@ struct _StNetwork
   double *input_grad;
   double *standardized;
   double *row_cost;
+  double *row_gradient;
   double *scratch;
 };
 

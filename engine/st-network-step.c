@@ -37,6 +37,7 @@ typedef struct
   StOptimizerStep step;
   double scale;        /* gradient factor from clipping, 1 without */
   double cost;         /* of the batch, from the fused step */
+  double gradient_squares; /* squared gradient norm, from the fused step */
 } StepJob;
 
 /* Allocate the optimizer state the rule needs, once; later steps reuse it. */
@@ -182,6 +183,28 @@ update_share (gpointer data,
   update_layer_share (data, worker, n_workers);
 }
 
+/* The squared norm of row @i's weight and bias gradients.  Only its
+ * finiteness matters, so the order of the sum does not. */
+static inline double
+row_gradient_squares (const StLayer *layer,
+                      guint          i)
+{
+  const StTraversal *rows = &layer->by_row;
+  double squares = 0.0;
+
+  for (int e = rows->start[i]; e < rows->start[i + 1]; e++)
+    {
+      double g = layer->weight_grad[rows->position ? rows->position[e] : e];
+
+      squares += g * g;
+    }
+
+  if (layer->bias_grad != NULL)
+    squares += layer->bias_grad[i] * layer->bias_grad[i];
+
+  return squares;
+}
+
 /* Forward sum, error and gradient of rows [first, last), in one pass per
  * row.  The row's pre-activation, activation and dz live only in the
  * member's scratch rows: nothing needs them after the step, and keeping
@@ -222,6 +245,8 @@ fused_rows (const StepJob *job,
                            rows->position, rows->index, job->x, dzi, batch);
       if (layer->bias_grad != NULL)
         layer->bias_grad[i] = st_vector_sum (dzi, batch);
+
+      job->network->row_gradient[i] = row_gradient_squares (layer, i);
     }
 }
 
@@ -239,6 +264,7 @@ fused_share (gpointer data,
   StNetwork *network = job->network;
   guint n_rows = st_layer_get_rows (job->layer);
   double cost;
+  double gradient;
   guint first;
   guint last;
 
@@ -248,9 +274,16 @@ fused_share (gpointer data,
   st_parallel_barrier (network->parallel);
 
   cost = st_vector_sum (network->row_cost, n_rows) / (2.0 * n_rows * job->batch);
+  gradient = st_vector_sum (network->row_gradient, n_rows);
   if (worker == 0)
-    job->cost = cost;
-  if (!isfinite (cost))
+    {
+      job->cost = cost;
+      job->gradient_squares = gradient;
+    }
+
+  /* As in the separate passes: no update from a non-finite cost or
+   * gradient, so the weights keep their last finite values. */
+  if (!isfinite (cost) || !isfinite (gradient))
     return;
 
   update_layer_share (job, worker, n_workers);
@@ -353,9 +386,9 @@ apply_update (StNetwork         *network,
  * Computes the gradients and updates every stored weight and bias once.
  * Allocates only on the first call and when the batch grows.
  *
- * Returns: %FALSE with @error set when memory runs out or the cost is
- * not finite (%ST_ERROR_NUMERIC, with @cost set); the weights are then
- * unchanged
+ * Returns: %FALSE with @error set when memory runs out, or with
+ * %ST_ERROR_NUMERIC (and @cost set) when the cost or the gradient is not
+ * finite; the weights are then unchanged
  */
 gboolean
 st_network_train_step (StNetwork          *network,
@@ -370,27 +403,31 @@ st_network_train_step (StNetwork          *network,
 {
   double scale = 1.0;
   double batch_cost;
+  double norm = 0.0;
+  gboolean fused;
 
   if (!st_network_ensure_capacity (network, batch, error) ||
       !st_network_prepare_layers (network, error) ||
       !ensure_optimizer_state (network, optimizer, error))
     return FALSE;
 
-  if (can_fuse (network, max_norm))
+  fused = can_fuse (network, max_norm);
+  if (fused)
     {
       StLayer *layer = g_ptr_array_index (network->layers, 0);
       StepJob job = { network, layer, st_network_standardize (network, x, batch), t, batch,
-                      optimizer, { 0 }, 1.0, 0.0 };
+                      optimizer, { 0 }, 1.0, 0.0, 0.0 };
 
       /* The update count moves first, so Adam's correction is the same as
-       * in the separate passes.  It moves back when the cost is not finite,
-       * because then nothing was updated. */
+       * in the separate passes.  It moves back when the cost or the
+       * gradient is not finite, because then nothing was updated. */
       network->updates++;
       st_optimizer_begin_step (optimizer, learning_rate, network->updates, &job.step);
       st_parallel_run (network->parallel, fused_share, &job);
       network->batch = batch;
       batch_cost = job.cost;
-      if (!isfinite (batch_cost))
+      norm = sqrt (job.gradient_squares);
+      if (!isfinite (batch_cost) || !isfinite (norm))
         network->updates--;
     }
   else if (!st_network_compute_gradients (network, x, t, batch, &batch_cost, error))
@@ -404,20 +441,27 @@ st_network_train_step (StNetwork          *network,
   if (!isfinite (batch_cost))
     {
       g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
-                   "The cost is %g; no weight was changed", batch_cost);
+                   "the cost is %g; no weight was changed", batch_cost);
       return FALSE;
     }
 
-  if (can_fuse (network, max_norm))
+  /* A gradient above about 1e154 squares to infinity, so a finite norm
+   * also keeps Adam's squared-gradient state and every update finite. */
+  if (!fused)
+    norm = gradient_norm (network);
+  if (!isfinite (norm))
+    {
+      g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
+                   "a gradient is not finite or larger than 1e154 (the norm is %g); "
+                   "no weight was changed", norm);
+      return FALSE;
+    }
+
+  if (fused)
     return TRUE;
 
-  if (max_norm > 0.0)
-    {
-      double norm = gradient_norm (network);
-
-      if (norm > max_norm)
-        scale = max_norm / norm;
-    }
+  if (max_norm > 0.0 && norm > max_norm)
+    scale = max_norm / norm;
 
   apply_update (network, optimizer, learning_rate, scale);
   return TRUE;

@@ -53,6 +53,7 @@ free_workspace (StNetwork *network)
   g_clear_pointer (&network->input_grad, g_free);
   g_clear_pointer (&network->standardized, g_free);
   g_clear_pointer (&network->row_cost, g_free);
+  g_clear_pointer (&network->row_gradient, g_free);
   g_clear_pointer (&network->scratch, g_free);
   network->capacity = 0;
   network->scratch_threads = 0;
@@ -481,6 +482,7 @@ st_network_ensure_capacity (StNetwork  *network,
       (network->delta[1] = try_alloc_doubles ((gsize) widest * batch, error)) == NULL ||
       (network->input_grad = try_alloc_doubles ((gsize) n_inputs * batch, error)) == NULL ||
       (network->row_cost = try_alloc_doubles (widest, error)) == NULL ||
+      (network->row_gradient = try_alloc_doubles (widest, error)) == NULL ||
       (network->scratch = try_alloc_doubles ((gsize) 4 * n_threads * batch, error)) == NULL)
     goto failed;
 

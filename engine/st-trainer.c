@@ -214,19 +214,18 @@ st_trainer_free (StTrainer *trainer)
   g_free (trainer);
 }
 
-static gboolean
-check_finite_cost (StTrainer  *trainer,
-                   double      cost,
-                   GError    **error)
+/* Wrap the network's account of a non-finite value in what the user can
+ * do about it.  @when says where training stopped. */
+static void
+set_divergence_error (StTrainer   *trainer,
+                      const char  *when,
+                      const char  *what,
+                      GError     **error)
 {
-  if (isfinite (cost))
-    return TRUE;
-
   g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
-               "The cost became %g at step %" G_GUINT64_FORMAT "; training diverged. "
-               "Lower the learning rate (now %g) and start again",
-               cost, trainer->step + 1, trainer->settings.learning_rate);
-  return FALSE;
+               "Training diverged %s: %s.  The weights stay at their last finite values.  "
+               "Lower the learning rate (now %g), or clip the gradient, and train again",
+               when, what, trainer->settings.learning_rate);
 }
 
 /* Index of the largest output of sample @b. */
@@ -351,6 +350,22 @@ finish_epoch (StTrainer  *trainer,
       !st_trainer_evaluate (trainer, TRUE, &record.test_cost, &record.test_accuracy, error))
     return FALSE;
 
+  /* Weights can stay finite while the cost overflows: stop there too, so
+   * the history holds no infinity.  An empty test split gives NaN. */
+  if (!isfinite (record.train_cost) ||
+      (trainer->n_test > 0 && !isfinite (record.test_cost)))
+    {
+      g_autofree char *when = g_strdup_printf ("after epoch %u (step %" G_GUINT64_FORMAT ")",
+                                               trainer->epoch, trainer->step);
+      g_autofree char *what = g_strdup_printf ("the %s cost is %g",
+                                               isfinite (record.train_cost) ? "test" : "training",
+                                               isfinite (record.train_cost) ? record.test_cost
+                                                                            : record.train_cost);
+
+      set_divergence_error (trainer, when, what, error);
+      return FALSE;
+    }
+
   st_history_append (trainer->history, &record);
   return TRUE;
 }
@@ -385,10 +400,16 @@ st_trainer_step (StTrainer  *trainer,
                               &trainer->settings.optimizer, st_trainer_get_current_rate (trainer),
                               trainer->settings.max_norm, &cost, &step_error))
     {
-      /* The network leaves the weights alone when the cost is not finite;
-       * say so in words a user can act on. */
+      /* The network leaves the weights alone when the cost or the
+       * gradient is not finite; say so in words a user can act on. */
       if (g_error_matches (step_error, ST_ERROR, ST_ERROR_NUMERIC))
-        return check_finite_cost (trainer, cost, error);
+        {
+          g_autofree char *when = g_strdup_printf ("at step %" G_GUINT64_FORMAT,
+                                                   trainer->step + 1);
+
+          set_divergence_error (trainer, when, step_error->message, error);
+          return FALSE;
+        }
 
       g_propagate_error (error, g_steal_pointer (&step_error));
       return FALSE;

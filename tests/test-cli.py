@@ -230,6 +230,26 @@ def pattern_file_gets_reproducible_weights():
         assert np.array_equal(weights[0], weights[1])
 
 
+@test
+def divergence_exits_nonzero_and_keeps_the_model():
+    """At rate 0.5 this regression diverges; the cost overflows after
+    epoch 162 (see tests/test-trainer.c for the numbers)."""
+    with tempfile.TemporaryDirectory() as directory:
+        weights = write(directory, "w.mtx", "%%MatrixMarket matrix coordinate real general\n"
+                                            "1 2 2\n1 1 0\n1 2 0\n")
+        data = write(directory, "data.csv", "x1,x2,t\n3,4,1\n1,-2,0\n0.5,6,2\n")
+        model = os.path.join(directory, "model.stmodel")
+        run("new", "--weights", weights, "--no-bias", "--out", model)
+        with open(model, "rb") as stream:
+            before = stream.read()
+        output = run("train", model, "--data", data, "--epochs", "400", "--batch", "3",
+                     "--lr", "0.5", expect=1)
+        assert "Training diverged after epoch 162" in output, output
+        assert "Lower the learning rate (now 0.5)" in output, output
+        with open(model, "rb") as stream:
+            assert stream.read() == before
+
+
 def gradient_case(directory, new_arguments, data_text, outputs):
     model = os.path.join(directory, "model.stmodel")
     data = write(directory, "data.csv", data_text)

@@ -164,6 +164,122 @@ test_divergence_reported (void)
   g_assert_cmpuint (st_trainer_get_step (trainer), ==, 0);
 }
 
+/* A regression that diverges at rate 0.5: w = [0, 0] (explicit zeros),
+ * samples (3, 4 -> 1), (1, -2 -> 0), (0.5, 6 -> 2), full batch.  Stable
+ * rates are below 2 / 19.812, the largest eigenvalue of X^T X / 3.  The
+ * expected numbers come from an independent NumPy run.  After 161 updates
+ * the weights are [5.616582280495099e151, 2.125052966139111e152] and the
+ * cost 4.786e305; one more step by hand, w - 0.5 X^T (X w - t) / 3, gives
+ * [-5.0021226715031435e152, -1.8925700878599862e153], still finite, whose
+ * cost overflows to infinity.  At rate 0.02 the weights reach the
+ * least-squares optimum [0.0395061728395060, 0.2765432098765434] with
+ * cost 0.06954732510288066. */
+static StTrainer *
+make_divergence_trainer (double rate)
+{
+  const double inputs[] = { 3.0, 4.0, 1.0, -2.0, 0.5, 6.0 };
+  const double targets[] = { 1.0, 0.0, 2.0 };
+  const guint rows[] = { 0, 0 };
+  const guint cols[] = { 0, 1 };
+  const double values[] = { 0.0, 0.0 };
+  g_autoptr(StDataset) dataset = st_dataset_new_regression (3, 2, 1, inputs, targets);
+  StNetwork *network = st_network_new (ST_LOSS_HALF_MSE);
+  StLayer *layer = st_layer_new (1, 2, 2, rows, cols, values, ST_LAYOUT_CSR, NULL);
+  StTrainSettings settings;
+  StTrainer *trainer;
+
+  g_assert_true (st_layer_set_has_bias (layer, FALSE, NULL));
+  g_assert_true (st_network_append_layer (network, layer, NULL));
+  st_train_settings_init_default (&settings);
+  settings.batch_size = 3;
+  settings.learning_rate = rate;
+  trainer = st_trainer_new (network, dataset, &settings, NULL);
+  g_assert_nonnull (trainer);
+
+  return trainer;
+}
+
+static void
+test_divergence_keeps_finite_weights (void)
+{
+  g_autoptr(StTrainer) trainer = make_divergence_trainer (0.5);
+  g_autoptr(GError) error = NULL;
+  StLayer *layer = st_network_get_layer (st_trainer_get_network (trainer), 0);
+  const StHistory *history;
+  double weights[2];
+  guint epoch = 0;
+
+  while (st_trainer_run_epoch (trainer, &error))
+    epoch++;
+
+  g_assert_error (error, ST_ERROR, ST_ERROR_NUMERIC);
+  g_assert_nonnull (strstr (error->message, "after epoch 162"));
+  g_assert_nonnull (strstr (error->message, "inf"));
+  g_assert_nonnull (strstr (error->message, "learning rate (now 0.5)"));
+  g_assert_cmpuint (epoch, ==, 161);
+
+  st_layer_copy_entries (layer, NULL, NULL, weights, NULL);
+  g_assert_cmpfloat_with_epsilon (weights[0] / -5.0021226715031435e152, 1.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (weights[1] / -1.8925700878599862e153, 1.0, 1e-9);
+
+  /* The history ends with the last finite cost. */
+  history = st_trainer_get_history (trainer);
+  g_assert_cmpuint (st_history_get_length (history), ==, 161);
+  for (guint k = 0; k < st_history_get_length (history); k++)
+    g_assert_true (isfinite (st_history_get (history, k)->train_cost));
+}
+
+static void
+test_divergence_control_converges (void)
+{
+  g_autoptr(StTrainer) trainer = make_divergence_trainer (0.02);
+  g_autoptr(GError) error = NULL;
+  StLayer *layer = st_network_get_layer (st_trainer_get_network (trainer), 0);
+  const StHistory *history;
+  double weights[2];
+
+  for (guint epoch = 0; epoch < 2000; epoch++)
+    g_assert_true (st_trainer_run_epoch (trainer, &error));
+
+  history = st_trainer_get_history (trainer);
+  g_assert_cmpfloat_with_epsilon (st_history_get (history, 1999)->train_cost,
+                                  0.06954732510288066, 1e-12);
+  st_layer_copy_entries (layer, NULL, NULL, weights, NULL);
+  g_assert_cmpfloat_with_epsilon (weights[0], 0.0395061728395060, 1e-9);
+  g_assert_cmpfloat_with_epsilon (weights[1], 0.2765432098765434, 1e-9);
+}
+
+/* A finite cost with an infinite gradient: w = 1e-10, x = 1e160, t = 0
+ * give y = e = 1e150 and cost 5e299, but dL/dw = e x = 1e310 overflows.
+ * The step must leave the weight alone, in the fused single-layer step
+ * (no clipping) and in the separate passes (clipping on). */
+static void
+test_gradient_overflow_stops (gconstpointer data)
+{
+  double max_norm = *(const double *) data;
+  const double x[] = { 1e160 };
+  const double t[] = { 0.0 };
+  const guint rows[] = { 0 };
+  const guint cols[] = { 0 };
+  const double values[] = { 1e-10 };
+  g_autoptr(StNetwork) network = st_network_new (ST_LOSS_HALF_MSE);
+  StLayer *layer = st_layer_new (1, 1, 1, rows, cols, values, ST_LAYOUT_CSR, NULL);
+  g_autoptr(GError) error = NULL;
+  StOptimizer adam;
+  double cost = 0.0;
+
+  g_assert_true (st_layer_set_has_bias (layer, FALSE, NULL));
+  g_assert_true (st_network_append_layer (network, layer, NULL));
+  st_optimizer_init_default (&adam, ST_OPTIMIZER_ADAM);
+
+  g_assert_false (st_network_train_step (network, x, t, 1, &adam, 0.1, max_norm, &cost, &error));
+  g_assert_error (error, ST_ERROR, ST_ERROR_NUMERIC);
+  g_assert_nonnull (strstr (error->message, "gradient"));
+  g_assert_cmpfloat_with_epsilon (cost / 5e299, 1.0, 1e-12);
+  g_assert_cmpfloat (st_layer_get_values (layer)[0], ==, 1e-10);
+  g_assert_cmpuint (st_network_get_updates (network), ==, 0);
+}
+
 static void
 test_invalid_settings (void)
 {
@@ -231,12 +347,23 @@ int
 main (int    argc,
       char **argv)
 {
+  static const double no_clipping = 0.0;
+  static const double huge_clipping = 1e300;
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/engine/trainer/split-and-epochs", test_split_and_epochs);
   g_test_add_func ("/engine/trainer/partial-batch", test_partial_batch);
   g_test_add_func ("/engine/trainer/deterministic", test_deterministic);
   g_test_add_func ("/engine/trainer/divergence-reported", test_divergence_reported);
+  g_test_add_func ("/engine/trainer/divergence-keeps-finite-weights",
+                   test_divergence_keeps_finite_weights);
+  g_test_add_func ("/engine/trainer/divergence-control-converges",
+                   test_divergence_control_converges);
+  g_test_add_data_func ("/engine/trainer/gradient-overflow/fused", &no_clipping,
+                        test_gradient_overflow_stops);
+  g_test_add_data_func ("/engine/trainer/gradient-overflow/separate", &huge_clipping,
+                        test_gradient_overflow_stops);
   g_test_add_func ("/engine/trainer/invalid-settings", test_invalid_settings);
   g_test_add_func ("/engine/trainer/dataset-must-fit", test_dataset_must_fit);
   g_test_add_func ("/engine/trainer/history-csv", test_history_csv);
