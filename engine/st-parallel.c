@@ -41,7 +41,11 @@ struct _StParallel
   /* Written by the caller under the mutex before the job number moves. */
   StParallelFunc function;
   gpointer data;
-  gboolean quit;
+
+  /* Atomic as well as under the mutex: GLib's mutex is built on futexes,
+   * which ThreadSanitizer cannot see, so only atomics order memory for
+   * it.  The job number already orders function and data. */
+  volatile gint quit;
 
   volatile gint job;        /* increases by one per job */
   volatile gint pending;    /* helpers still working on the current job */
@@ -87,9 +91,9 @@ helper_main (gpointer user_data)
         pause_briefly ();
 
       g_mutex_lock (&parallel->mutex);
-      while (g_atomic_int_get (&parallel->job) == seen && !parallel->quit)
+      while (g_atomic_int_get (&parallel->job) == seen && !g_atomic_int_get (&parallel->quit))
         g_cond_wait (&parallel->start, &parallel->mutex);
-      if (parallel->quit)
+      if (g_atomic_int_get (&parallel->quit))
         {
           g_mutex_unlock (&parallel->mutex);
           return NULL;
@@ -147,7 +151,7 @@ st_parallel_free (StParallel *parallel)
     return;
 
   g_mutex_lock (&parallel->mutex);
-  parallel->quit = TRUE;
+  g_atomic_int_set (&parallel->quit, TRUE);
   g_cond_broadcast (&parallel->start);
   g_mutex_unlock (&parallel->mutex);
 

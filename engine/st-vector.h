@@ -31,8 +31,11 @@ typedef double StLanes __attribute__ ((vector_size (8 * sizeof (double))));
 /* Kernel functions marked with this get one clone per x86-64 level,
  * chosen at load time, so a distribution build still uses AVX2 or
  * AVX-512 where the machine has them.  Without FMA contraction
- * (-ffp-contract=off) the clones compute the same bits. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+ * (-ffp-contract=off) the clones compute the same bits.  ThreadSanitizer
+ * builds get one version: the clones' resolvers run while the program is
+ * being loaded, before the sanitizer's runtime, and crash there. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && \
+    !defined(__SANITIZE_THREAD__)
 #define ST_VECTORIZED __attribute__ ((target_clones ("default", "arch=x86-64-v3", "arch=x86-64-v4")))
 #else
 #define ST_VECTORIZED
