@@ -10,8 +10,8 @@
  * need an image), in which case it gets a uniform pattern of the same
  * density.
  *
- * The preview regenerates from an idle after each change, so dragging a
- * spin button does not queue one generation per value.
+ * The preview regenerates at each change.  Generating even a 4096 x 4096
+ * layer takes milliseconds, so there is no need to defer it.
  */
 
 #define G_LOG_DOMAIN "st-generator-dialog"
@@ -84,7 +84,7 @@ typedef struct
   GtkLabel *stats_label;
   GtkLabel *error_label;
   GtkWidget *apply_button;
-  guint idle_id;
+  gboolean destroyed;
 } Dialog;
 
 static void
@@ -92,9 +92,16 @@ dialog_free (gpointer data)
 {
   Dialog *dialog = data;
 
-  g_clear_handle_id (&dialog->idle_id, g_source_remove);
   g_clear_object (&dialog->settings);
   g_free (dialog);
+}
+
+/* The widgets go away at destroy, before the dialog data does, and may
+ * still emit changes while they go. */
+static void
+dialog_destroyed (Dialog *dialog)
+{
+  dialog->destroyed = TRUE;
 }
 
 static Dialog *
@@ -275,17 +282,18 @@ dialog_update_rows (Dialog *dialog)
     gtk_widget_set_visible (dialog->param_rows[p], local);
 }
 
-static gboolean
-dialog_update_preview (gpointer data)
+static void
+dialog_update_preview (Dialog *dialog)
 {
-  Dialog *dialog = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(StLayer) layer = NULL;
   g_autoptr(StNetwork) network = NULL;
   g_autoptr(gsl_rng) rng = st_random_new ((guint64) param (dialog, PARAM_SEED));
   StLayer *first = NULL;
 
-  dialog->idle_id = 0;
+  if (dialog->destroyed)
+    return;
+
   dialog_update_rows (dialog);
 
   if (dialog->new_network)
@@ -306,7 +314,7 @@ dialog_update_preview (gpointer data)
       gtk_label_set_label (dialog->error_label, error->message);
       gtk_label_set_label (dialog->stats_label, "");
       st_heatmap_clear (dialog->preview);
-      return G_SOURCE_REMOVE;
+      return;
     }
 
   {
@@ -334,15 +342,12 @@ dialog_update_preview (gpointer data)
                              fan_in.min, fan_in.mean, fan_in.max);
     gtk_label_set_label (dialog->stats_label, stats);
   }
-
-  return G_SOURCE_REMOVE;
 }
 
 static void
 dialog_queue_preview (Dialog *dialog)
 {
-  if (dialog->idle_id == 0)
-    dialog->idle_id = g_idle_add (dialog_update_preview, dialog);
+  dialog_update_preview (dialog);
 }
 
 /**
@@ -483,6 +488,7 @@ dialog_build (Dialog     *dialog,
 
   dialog->window = GTK_WINDOW (window);
   g_object_set_data_full (G_OBJECT (window), "st-generator-dialog", dialog, dialog_free);
+  g_signal_connect_swapped (window, "destroy", G_CALLBACK (dialog_destroyed), dialog);
 
   gtk_window_set_title (GTK_WINDOW (window), title);
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);

@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The timeline keeps a snapshot every few steps.  A long run would keep
- * too many, so when the frames exceed their count or byte budget, every
- * second one is dropped (the first and the newest stay) and the caller
- * is told to take snapshots half as often.  Memory stays bounded and the
+ * too many.  So when the frames exceed their count or byte budget, every
+ * second one is dropped (the first and the newest stay), and adding the
+ * frame returns TRUE so that the caller takes snapshots half as often.  Memory stays bounded and the
  * frames stay evenly spread over the whole run.
  */
 

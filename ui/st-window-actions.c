@@ -12,8 +12,8 @@
  *
  * The learning rate and the speed apply to the running trainer.  The
  * optimizer, batch size, seed, test split and standardization need a
- * new trainer, which goes on from the current weights; the optimizer's
- * state (momentum, Adam's moments) starts again from zero.
+ * new trainer, which goes on from the current weights.  The optimizer's
+ * state (momentum, Adam's moments) then starts again from zero.
  */
 
 #define G_LOG_DOMAIN "st-window"

@@ -52,7 +52,11 @@ pending_data_free (gpointer data)
 static guint
 count_hidden (StBuiltinData kind)
 {
-  return hidden_widths[kind][0] == 0 ? 0 : hidden_widths[kind][1] == 0 ? 1 : 2;
+  if (hidden_widths[kind][0] == 0)
+    return 0;
+  if (hidden_widths[kind][1] == 0)
+    return 1;
+  return 2;
 }
 
 /* Sets a new model that fits the pending data set, and the data set. */

@@ -108,11 +108,9 @@ struct _StWindow
   StHistoryRecord last_record;  /* the newest epoch; epoch 0 before the first */
   GCancellable *cancellable;    /* for background checks; cancelled on close */
   GFile *frame_log_file;        /* frame intervals are logged here, or NULL */
-  GArray *frame_intervals;      /* double, milliseconds */
-  GArray *frame_durations;      /* double, milliseconds */
-  gint64 frame_start;
-  gint64 last_frame;
-  guint frame_tick_id;
+  gint64 frame_start;           /* monotonic time of the frame's before-paint */
+  gint64 last_frame;            /* frame clock time of the previous frame */
+  gint64 last_storage_update;   /* monotonic time the storage view last got values */
 
   guint64 base_step;            /* steps before the current trainer's first */
   guint base_epoch;

@@ -275,9 +275,19 @@ st_window_show_layer (StWindow         *self,
   if (snapshot != NULL && layer < st_snapshot_get_n_layers (snapshot) &&
       st_snapshot_get_nnz (snapshot, layer) == lp->nnz)
     {
+      gint64 now = g_get_monotonic_time ();
+
       st_heatmap_set_snapshot (self->heatmap, snapshot, layer);
-      if (gtk_widget_get_visible (self->storage_scroller))
-        st_storage_view_set_values (self->storage_view, st_snapshot_get_values (snapshot, layer));
+
+      /* The arrays are text; redrawing them at the training's pace would
+       * cost more than it shows, so they follow at most 5 times a second
+       * while training runs. */
+      if (gtk_widget_get_visible (self->storage_scroller) &&
+          (!self->running || now - self->last_storage_update >= G_USEC_PER_SEC / 5))
+        {
+          st_storage_view_set_values (self->storage_view, st_snapshot_get_values (snapshot, layer));
+          self->last_storage_update = now;
+        }
     }
 }
 
@@ -985,7 +995,6 @@ st_window_dispose (GObject *object)
    * widgets that are going away. */
   st_window_stop_worker (self);
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->frame_tick_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_WINDOW);
 
@@ -1004,8 +1013,6 @@ st_window_dispose (GObject *object)
   g_clear_pointer (&self->undo_stack, g_ptr_array_unref);
   g_clear_pointer (&self->redo_stack, g_ptr_array_unref);
   g_clear_pointer (&self->lesson, st_lesson_free);
-  g_clear_pointer (&self->frame_intervals, g_array_unref);
-  g_clear_pointer (&self->frame_durations, g_array_unref);
 
   G_OBJECT_CLASS (st_window_parent_class)->dispose (object);
 }

@@ -21,23 +21,44 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Xvfb writes the display number to fd 3 once it accepts connections.
-Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp \
-  3>"$scratch/display" 2>"$scratch/xvfb.log" &
-xvfb_pid=$!
+# Each run takes its own display number.  With an explicit number Xvfb
+# creates /tmp/.X<n>-lock and exits when another server holds it, so
+# parallel runs (meson runs tests in parallel, and other checkouts may
+# run theirs) never share a display; -displayfd takes no lock and two
+# servers could pick the same number.  Xvfb writes the number to fd 3
+# once it accepts connections.
+display=
+number=$(( 100 + $$ % 400 ))
+for attempt in $(seq 1 50); do
+  : >"$scratch/display"
+  Xvfb ":$number" -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp \
+    3>"$scratch/display" 2>"$scratch/xvfb.log" &
+  xvfb_pid=$!
 
-tries=0
-while [ ! -s "$scratch/display" ]; do
-  tries=$((tries + 1))
-  if [ "$tries" -gt 200 ] || ! kill -0 "$xvfb_pid" 2>/dev/null; then
-    echo "run-with-display.sh: Xvfb did not start within 20 s:" >&2
-    cat "$scratch/xvfb.log" >&2
-    exit 1
+  tries=0
+  while [ ! -s "$scratch/display" ] && kill -0 "$xvfb_pid" 2>/dev/null && [ "$tries" -lt 200 ]; do
+    tries=$((tries + 1))
+    sleep 0.1
+  done
+
+  if [ -s "$scratch/display" ]; then
+    display=$(head -n 1 "$scratch/display")
+    break
   fi
-  sleep 0.1
+
+  kill "$xvfb_pid" 2>/dev/null
+  wait "$xvfb_pid" 2>/dev/null
+  xvfb_pid=
+  number=$(( number + 1 ))
 done
 
-DISPLAY=":$(head -n 1 "$scratch/display")"
+if [ -z "$display" ]; then
+  echo "run-with-display.sh: no Xvfb display could be started:" >&2
+  cat "$scratch/xvfb.log" >&2
+  exit 1
+fi
+
+DISPLAY=":$display"
 HOME="$scratch/home"
 XDG_RUNTIME_DIR="$scratch/runtime"
 XDG_CONFIG_HOME="$HOME/.config"

@@ -122,13 +122,21 @@ def run():
     report(click(find(app, "Step", "push button")), "Step button clicked")
     report(wait_find(app, "1.25", "label") is not None, "the cost label reads 1.25 after one step")
 
+    # A loaded machine may take a while to build the popover: open the
+    # menu again if its items do not show up.
     lessons = find(app, "Lessons", "push button")
-    report(lessons is not None and click(lessons), "Lessons menu opened")
-    item = wait_find(app, "XOR with a sparse hidden layer", "menu item", timeout=10)
+    item = None
+    for attempt in range(3):
+        if lessons is None or not click(lessons):
+            break
+        item = wait_find(app, "XOR with a sparse hidden layer", "menu item", timeout=10)
+        if item is not None:
+            break
+    report(lessons is not None, "Lessons menu found")
     report(item is not None and click(item), "XOR lesson chosen from the menu")
 
     # The worked example has unsaved changes: discard them.
-    discard = wait_find(app, "Discard", "push button", timeout=10)
+    discard = wait_find(app, "Discard", "push button", timeout=20)
     if discard is None:
         discard = wait_find(app, "_Discard Discard", "push button", timeout=1)
     report(discard is not None and click(discard), "unsaved changes discarded")

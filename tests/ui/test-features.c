@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "st-cost-plot.h"
+#include "st-generator-dialog.h"
 #include "st-heatmap.h"
 #include "st-lessons.h"
 #include "st-storage-view.h"
@@ -521,6 +522,148 @@ test_builtin_data (Fixture       *fixture,
   step_to (fixture, 1);
 }
 
+static GtkWindow *
+wait_for_dialog (Fixture    *fixture,
+                 const char *title)
+{
+  for (guint i = 0; i < 500; i++)
+    {
+      GtkWindow *dialog = find_toplevel (fixture, ADW_TYPE_WINDOW, NULL);
+
+      if (dialog != NULL && g_strcmp0 (gtk_window_get_title (dialog), title) == 0)
+        return dialog;
+      run_for (10);
+    }
+
+  return NULL;
+}
+
+/* The generators replace the layer's pattern, undoably; a generator
+ * that cannot make the layer's shape keeps Apply off. */
+static void
+test_generators (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkWindow *dialog;
+
+  activate (fixture, "generators", NULL);
+  dialog = wait_for_dialog (fixture, "Generate Pattern");
+  g_assert_nonnull (dialog);
+
+  /* Local fields over an 8 x 8 image cannot make a 2 x 2 layer. */
+  st_generator_dialog_set_kind (dialog, ST_PATTERN_LOCAL);
+  g_assert_false (st_generator_dialog_apply (dialog));
+
+  /* The full pattern stores all 4 positions. */
+  st_generator_dialog_set_kind (dialog, ST_PATTERN_FULL);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (find_widget_by_name (GTK_WIDGET (dialog), "generator-stats"))),
+                            "4 stored"));
+  g_assert_true (st_generator_dialog_apply (dialog));
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 4);
+
+  activate (fixture, "undo", NULL);
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 2);
+  g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, 0.5);
+}
+
+/* New Network builds a 2-16-2 network for the worked example's data
+ * after the question about unsaved changes. */
+static void
+test_new_network (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(StNetwork) network = NULL;
+  GtkWindow *dialog;
+
+  step_to (fixture, 1);
+  activate (fixture, "new-network", NULL);
+  dialog = wait_for_dialog (fixture, "New Network");
+  g_assert_nonnull (dialog);
+
+  st_generator_dialog_set_hidden (dialog, "16");
+  st_generator_dialog_set_kind (dialog, ST_PATTERN_FAN_IN);
+  st_generator_dialog_set_parameter (dialog, "fan-in", 1);
+  g_assert_true (st_generator_dialog_apply (dialog));
+
+  /* The worked example has unsaved changes: the window asks first. */
+  g_assert_true (wait_for (fixture, has_message_dialog, WAIT_MS));
+  close_message_dialog (fixture, "discard");
+  run_for (50);
+
+  network = st_window_copy_network (fixture->window);
+  g_assert_cmpuint (st_network_get_n_layers (network), ==, 2);
+  g_assert_cmpuint (st_layer_get_rows (st_network_get_layer (network, 0)), ==, 16);
+  g_assert_cmpuint (st_layer_get_nnz (st_network_get_layer (network, 0)), ==, 16);
+  g_assert_cmpstr (read_label (fixture, "step-value"), ==, "0");
+  g_assert_false (st_window_get_modified (fixture->window));
+}
+
+/* Files open by their extension, as dropped files and the command line
+ * do: a pattern, a data set and a model. */
+static void
+test_open_by_extension (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *mtx_path = g_build_filename (fixture->scratch, "identity.mtx", NULL);
+  g_autofree char *csv_path = g_build_filename (fixture->scratch, "half.csv", NULL);
+  g_autofree char *model_path = g_build_filename (fixture->scratch, "saved.stmodel", NULL);
+  g_autoptr(GFile) mtx = g_file_new_for_path (mtx_path);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autoptr(GFile) model = g_file_new_for_path (model_path);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (mtx_path, "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 0.25\n2 2 0.75\n", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (csv_path, "x1,x2,t1,t2\n1,2,3,4\n2,1,4,3\n", -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (st_window_open_file (fixture->window, mtx));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "identity – Sparse Trainer");
+  g_assert_cmpfloat (entry_value (fixture, 1, 1), ==, 0.75);
+
+  g_assert_true (st_window_open_file (fixture->window, csv));
+  step_to (fixture, 1);
+
+  g_assert_true (st_window_save_model (fixture->window, model));
+  g_assert_true (st_window_open_file (fixture->window, model));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "saved.stmodel – Sparse Trainer");
+}
+
+/* The keyboard reaches the heat map: arrows move the cursor and Return
+ * draws with the draw tool. */
+static void
+test_keyboard_edit (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  StHeatmap *heatmap = get_heatmap (fixture);
+  GtkEventController *keys = NULL;
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (heatmap));
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && keys == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        keys = GTK_EVENT_CONTROLLER (controller);
+    }
+  g_assert_nonnull (keys);
+
+  change_state (fixture, "tool", g_variant_new_string ("draw"));
+  st_heatmap_set_cursor (heatmap, 0, 0);
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Down, 0, 0, &handled);
+  g_assert_true (handled);
+  g_assert_nonnull (strstr (read_label (fixture, "heatmap-readout"), "Row 2, column 1: weight"));
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Right, 0, 0, &handled);
+  g_assert_nonnull (strstr (read_label (fixture, "heatmap-readout"), "Row 2, column 2: not stored"));
+
+  /* (1, 1) is a structural zero of the worked example until drawn. */
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Return, 0, 0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpuint (layer_nnz (fixture, 0), ==, 3);
+  g_assert_nonnull (strstr (read_label (fixture, "heatmap-readout"), "Row 2, column 2: weight"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -544,6 +687,10 @@ main (int   argc,
   ADD ("lessons-load", test_lessons_load);
   ADD ("lesson-xor", test_lesson_xor);
   ADD ("accessible-names", test_accessible_names);
+  ADD ("generators", test_generators);
+  ADD ("new-network", test_new_network);
+  ADD ("open-by-extension", test_open_by_extension);
+  ADD ("keyboard-edit", test_keyboard_edit);
 
 #undef ADD
 
