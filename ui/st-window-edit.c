@@ -367,6 +367,37 @@ new_network_activated (GSimpleAction *action,
   gtk_window_present (dialog);
 }
 
+/* The sidebar's "Pattern for New Networks" row, in the order of the
+ * generator kinds' names in the settings. */
+static const char *const new_pattern_names[] = {
+  "uniform", "fan-in", "banded", "block-diagonal", "permutation", "identity", "local", "full",
+};
+
+static gboolean
+new_pattern_to_index (GValue   *value,
+                      GVariant *variant,
+                      gpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (new_pattern_names); i++)
+    if (g_str_equal (g_variant_get_string (variant, NULL), new_pattern_names[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static GVariant *
+index_to_new_pattern (const GValue       *value,
+                      const GVariantType *type,
+                      gpointer            data)
+{
+  guint index = g_value_get_uint (value);
+
+  return index < G_N_ELEMENTS (new_pattern_names) ? g_variant_new_string (new_pattern_names[index]) : NULL;
+}
+
 static const GActionEntry edit_entries[] = {
   { "tool", NULL, "s", "'move'", tool_change_state },
   { "undo", undo_activated },
@@ -381,6 +412,9 @@ void
 _st_window_add_edit_actions (StWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), edit_entries, G_N_ELEMENTS (edit_entries), self);
+
+  g_settings_bind_with_mapping (self->settings, "new-pattern", self->new_pattern_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, new_pattern_to_index, index_to_new_pattern, NULL, NULL);
 
   g_signal_connect_object (self->heatmap, "edit-cells", G_CALLBACK (heatmap_edit_cells), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->heatmap, "edit-rectangle", G_CALLBACK (heatmap_edit_rectangle), self, G_CONNECT_SWAPPED);

@@ -64,6 +64,7 @@ struct _StWindow
   GtkSpinButton *test_split_spin;
   AdwActionRow *dataset_info_row;
   GtkListBox *layer_list;
+  AdwComboRow *new_pattern_row;
   GtkLabel *weights_label;
   GtkLabel *cost_readout_label;
   StCostPlot *cost_plot;

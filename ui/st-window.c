@@ -1118,6 +1118,7 @@ st_window_class_init (StWindowClass *klass)
   BIND (test_split_spin);
   BIND (dataset_info_row);
   BIND (layer_list);
+  BIND (new_pattern_row);
   BIND (weights_label);
   BIND (cost_readout_label);
   BIND (cost_plot);
