@@ -212,7 +212,10 @@ learning_rate_change_state (GSimpleAction *action,
   g_simple_action_set_state (action, state);
   if (self->worker != NULL)
     st_training_worker_set_learning_rate (self->worker, learning_rate);
-  g_settings_set_double (self->settings, "learning-rate", learning_rate);
+
+  /* A lesson's rate is the lesson's, not the user's next default. */
+  if (!self->updating_controls)
+    g_settings_set_double (self->settings, "learning-rate", learning_rate);
 
   if (gtk_spin_button_get_value (self->learning_rate_spin) != learning_rate)
     gtk_spin_button_set_value (self->learning_rate_spin, learning_rate);

@@ -625,6 +625,14 @@ test_open_by_extension (Fixture       *fixture,
   step_to (fixture, 1);
 
   g_assert_true (st_window_save_model (fixture->window, model));
+
+  /* Saved and opened files go into the recent files. */
+  {
+    g_autofree char *uri = g_file_get_uri (model);
+
+    g_assert_true (gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri));
+  }
+
   g_assert_true (st_window_open_file (fixture->window, model));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "saved.stmodel – Sparse Trainer");
 }
