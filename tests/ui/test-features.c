@@ -109,8 +109,9 @@ test_edit_undo (Fixture       *fixture,
   g_assert_cmpuint (layer_nnz (fixture, 0), ==, 4);
   g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, trained_a);
 
-  /* Invert turns the full layer into an empty one; clear of an empty
-   * layer changes nothing and adds no undo step. */
+  /* Invert turns the full layer into an empty one, and undo brings it
+   * back.  Clear empties it too; undoing the clear and then the drawing
+   * returns to the two trained entries. */
   activate (fixture, "invert-pattern", NULL);
   g_assert_cmpuint (layer_nnz (fixture, 0), ==, 0);
   activate (fixture, "undo", NULL);
@@ -493,9 +494,9 @@ test_accessible_names (Fixture       *fixture,
   g_assert_cmpuint (checked, >, 30);
 }
 
-/* Choosing a built-in data set: XOR fits the worked example's 2 x 2
- * layer, which stays; three Gaussian blobs need three outputs and get a
- * 2-8-3 network. */
+/* Choosing a built-in data set.  XOR fits the worked example's 2 x 2
+ * layer, which stays.  Three Gaussian blobs need three outputs, so they
+ * get a 2-8-3 network. */
 static void
 test_builtin_data (Fixture       *fixture,
                    gconstpointer  data)
