@@ -86,6 +86,8 @@ st_storage_view_invalidate (StStorageView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+static void st_storage_view_update_description (StStorageView *self);
+
 static gsize
 array_length (StStorageView *self,
               int            array)
@@ -456,6 +458,7 @@ st_storage_view_set_layer (StStorageView *self,
 
   gtk_widget_queue_resize (GTK_WIDGET (self));
   st_storage_view_invalidate (self);
+  st_storage_view_update_description (self);
   return shown;
 }
 
@@ -472,6 +475,7 @@ st_storage_view_set_values (StStorageView *self,
   g_free (self->values);
   self->values = g_memdup2 (values, sizeof (double) * self->nnz);
   st_storage_view_invalidate (self);
+  st_storage_view_update_description (self);
 }
 
 /* Outlines entry (@row, @col) in the arrays; -1 for none. */
@@ -522,6 +526,15 @@ st_storage_view_describe (StStorageView *self)
     }
 
   return g_string_free (text, FALSE);
+}
+
+/* Screen readers get the arrays as text, since the drawing has none. */
+static void
+st_storage_view_update_description (StStorageView *self)
+{
+  g_autofree char *text = st_storage_view_describe (self);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
 static void
