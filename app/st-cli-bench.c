@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "st-cli.h"
+#include "st-process-memory.h"
 
 #define WARM_UP_STEPS 3
 #define LEARNING_RATE 0.01
@@ -57,23 +58,6 @@ fill_block (guint64 seed,
     block[k] = symmetric_uniform (seed, k);
 
   return block;
-}
-
-/* Returns: the peak resident set (VmHWM) of this process in bytes. */
-static guint64
-peak_rss_bytes (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-
-  line = strstr (status, "VmHWM:");
-  if (line == NULL)
-    return 0;
-
-  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10) * 1024;
 }
 
 static int
@@ -182,8 +166,8 @@ st_cli_bench (int    argc,
            st_cli_number (times[0], "%.6e", number[2]));
   g_print ("\"nnz_updates_per_s\":%s,\"peak_rss_bytes\":%" G_GUINT64_FORMAT ",\"peak_rss_mib\":%s,",
            st_cli_number (st_layer_get_nnz (layer) / median, "%.4e", number[0]),
-           peak_rss_bytes (),
-           st_cli_number (peak_rss_bytes () / 1048576.0, "%.1f", number[1]));
+           st_process_get_peak_rss (),
+           st_cli_number (st_process_get_peak_rss () / 1048576.0, "%.1f", number[1]));
   g_print ("\"loss_step1\":%s,\"loss_step10\":%s}\n",
            st_cli_number (first_cost, "%.17g", number[0]),
            steps + WARM_UP_STEPS >= 10 ? st_cli_number (last_cost, "%.17g", number[1]) : "null");

@@ -29,6 +29,8 @@ static const Command commands[] = {
   { "grad", st_cli_grad, N_("Write the gradient of the whole data set as Matrix Market files") },
   { "export", st_cli_export, N_("Write the weights and biases as Matrix Market files") },
   { "bench", st_cli_bench, N_("Time training steps of one sparse layer and print JSON") },
+  { "bench-mlp", st_cli_bench_mlp, N_("Time epochs of a small sparse network and print JSON") },
+  { "bench-io", st_cli_bench_io, N_("Time saving and loading a large model file and print JSON") },
 };
 
 static void

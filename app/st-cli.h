@@ -22,6 +22,8 @@ int         st_cli_train       (int argc, char **argv);
 int         st_cli_grad        (int argc, char **argv);
 int         st_cli_export      (int argc, char **argv);
 int         st_cli_bench       (int argc, char **argv);
+int         st_cli_bench_io    (int argc, char **argv);
+int         st_cli_bench_mlp   (int argc, char **argv);
 
 GOptionContext *st_cli_option_context_new (const char   *parameters,
                                            const char   *summary,

@@ -366,6 +366,71 @@ def bench_prints_one_json_line():
 
 
 @test
+def bench_io_prints_one_json_line():
+    """A smoke test at a tiny size; the model file is removed afterwards."""
+    with tempfile.TemporaryDirectory() as directory:
+        output = run("bench-io", "--rows", "20", "--cols", "30", "--fan-in", "3", "--repeat", "2",
+                     "--optimizer-state", "--dir", directory)
+        lines = output.strip().splitlines()
+        assert len(lines) == 1, output
+        record = json.loads(lines[0])
+        assert record["nnz"] == 60
+        assert record["optimizer_state"] is True
+        # 60 entries with two state arrays: 60 x (4 + 3 x 8) bytes of arrays,
+        # 21 row pointers of 8 bytes, and a header of at most a few KiB.
+        assert 60 * 28 + 21 * 8 < record["file_bytes"] < 60 * 28 + 21 * 8 + 8192, record
+        for key in ("save_median_s", "load_median_s", "save_peak_rss_bytes",
+                    "load_peak_rss_bytes"):
+            assert record[key] > 0, key
+        assert os.listdir(directory) == [], os.listdir(directory)
+
+
+@test
+def bench_mlp_matches_numpy():
+    """One epoch of the small network, against the same epoch in dense NumPy."""
+    rng = np.random.default_rng(7)
+    w1 = np.where(rng.random((6, 8)) < 0.5, rng.uniform(-1, 1, (6, 8)), 0.0)
+    w2 = np.where(rng.random((3, 6)) < 0.5, rng.uniform(-1, 1, (3, 6)), 0.0)
+    x = rng.uniform(0, 1, (20, 8))
+    labels = rng.integers(0, 3, 20)
+    labels[:3] = [0, 1, 2]
+
+    # The reference: tanh hidden layer, identity output, zero biases,
+    # loss sum (y - t)^2 / (2 x 3 x B), three batches of 4 in order.
+    h_w1, h_w2 = w1.copy(), w2.copy()
+    b1, b2 = np.zeros(6), np.zeros(3)
+    for first in range(0, 12, 4):
+        xb = x[first:first + 4].T
+        tb = np.eye(3)[labels[first:first + 4]].T
+        h = np.tanh(h_w1 @ xb + b1[:, None])
+        y = h_w2 @ h + b2[:, None]
+        last_cost = np.sum((y - tb) ** 2) / (2 * 3 * 4)
+        dy = (y - tb) / (3 * 4)
+        dz = (h_w2.T @ dy) * (1 - h * h)
+        h_w2 -= 0.5 * np.where(w2 != 0, dy @ h.T, 0.0)
+        b2 -= 0.5 * dy.sum(axis=1)
+        h_w1 -= 0.5 * np.where(w1 != 0, dz @ xb.T, 0.0)
+        b1 -= 0.5 * dz.sum(axis=1)
+    y = h_w2 @ np.tanh(h_w1 @ x[12:].T + b1[:, None]) + b2[:, None]
+    expected = np.mean(np.argmax(y, axis=0) == labels[12:])
+
+    with tempfile.TemporaryDirectory() as directory:
+        paths = []
+        for name, w in (("w1.mtx", w1), ("w2.mtx", w2)):
+            paths.append(os.path.join(directory, name))
+            scipy.io.mmwrite(paths[-1], scipy.sparse.coo_matrix(w), precision=17)
+        rows = [",".join(repr(v) for v in x[s]) + f",{labels[s]}" for s in range(20)]
+        data = write(directory, "data.csv", "\n".join(rows) + "\n")
+        output = run("bench-mlp", "--weights", paths[0], "--weights", paths[1], "--data", data,
+                     "--train", "12", "--batch", "4", "--lr", "0.5", "--epochs", "2")
+    record = json.loads(output.strip().splitlines()[-1])
+    assert record["nnz"] == np.count_nonzero(w1) + np.count_nonzero(w2)
+    assert abs(record["loss_last_step"] - last_cost) <= 1e-13 * last_cost, (record, last_cost)
+    assert abs(record["test_acc"] - expected) < 1e-4, (record, expected)
+    assert record["epoch_median_s"] > 0
+
+
+@test
 def patterns_and_optimizers_train_digits():
     if not os.path.exists(DIGITS):
         return f"skip {DIGITS} is missing; install python3-sklearn"
@@ -393,7 +458,8 @@ def help_for_every_command():
     assert "train" in run("--help")
     for command, option in (("new", "--layers"), ("train", "--test-fraction"),
                             ("grad", "--out-dir"), ("export", "--out-dir"),
-                            ("bench", "--weights")):
+                            ("bench", "--weights"), ("bench-io", "--fan-in"),
+                            ("bench-mlp", "--train")):
         assert option in run(command, "--help"), command
 
 
