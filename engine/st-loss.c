@@ -33,7 +33,7 @@ st_loss_squared_error_row (StActivation  activation,
                            double       *error,
                            double       *dz)
 {
-  return st_loss_row_inline (activation, z, a, t, batch, n_elements, error, dz);
+  return st_loss_row_inline (activation, z, a, t, batch, 1.0 / n_elements, error, dz);
 }
 
 /* log sum_i exp(z_i) over the units of sample @b, shifted by the largest

@@ -222,7 +222,10 @@ fused_rows (const StepJob *job,
   StActivation activation = layer->activation;
   guint batch = job->batch;
   guint capacity = job->network->capacity;
-  double n = (double) st_layer_get_rows (layer) * batch;
+  double inverse = 1.0 / ((double) st_layer_get_rows (layer) * batch);
+  const int *index = rows->index;
+  int requested = rows->start[first];
+  int share_end = rows->start[last];
   double *zi = scratch;
   double *ai = activation == ST_ACTIVATION_IDENTITY ? scratch : scratch + capacity;
   double *dzi = scratch + 2 * (gsize) capacity;
@@ -232,6 +235,18 @@ fused_rows (const StepJob *job,
   for (guint i = first; i < last; i++)
     {
       const double *ti = job->t + (gsize) i * batch;
+      int ahead = MIN (rows->start[i + 1] + ST_ROW_PREFETCH_TERMS, share_end);
+
+      /* Ask for the input rows of the first terms past this row, so that
+       * short rows, whose own terms are too few to prefetch within the
+       * row, find their inputs in cache too; and for the targets of the
+       * next row.  Longer rows prefetch the rest of their terms within.
+       * Two lines a term hold a whole input row at batch 16. */
+      requested = MAX (requested, rows->start[i + 1]);
+      for (; requested < ahead; requested++)
+        st_vector_prefetch_row (job->x + (gsize) index[requested] * batch, batch, 2);
+      if (i + 1 < last)
+        st_vector_prefetch_row (ti + batch, batch, 8);
 
       st_vector_accumulate (zi, layer->bias != NULL ? layer->bias[i] : 0.0,
                             rows->start[i], rows->start[i + 1], layer->weights->data,
@@ -239,7 +254,7 @@ fused_rows (const StepJob *job,
       if (ai != zi)
         st_activation_forward (activation, zi, ai, 1, batch);
 
-      row_cost[i] = st_loss_row_inline (activation, zi, ai, ti, batch, n, error, dzi);
+      row_cost[i] = st_loss_row_inline (activation, zi, ai, ti, batch, inverse, error, dzi);
 
       st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1],
                            rows->position, rows->index, job->x, dzi, batch);

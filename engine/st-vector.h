@@ -145,6 +145,23 @@ st_vector_axpy (double       *y,
                           (gsize) (indices)[(e) + ST_PREFETCH_DISTANCE] * (batch)); \
   } G_STMT_END
 
+/* Terms ahead of the current row whose source rows the fused step
+ * requests.  Like the distance above, found by measuring. */
+#define ST_ROW_PREFETCH_TERMS 16
+
+/* Request the first cache lines of a row of @batch doubles, at most
+ * @max_lines of 64 bytes. */
+ST_VECTOR_INLINE void
+st_vector_prefetch_row (const double *row,
+                        guint         batch,
+                        guint         max_lines)
+{
+  guint lines = MIN ((batch + 7) / 8, max_lines);
+
+  for (guint k = 0; k < lines; k++)
+    __builtin_prefetch (row + 8 * k);
+}
+
 /* Load four lane groups from @row and add @scale times them to the four
  * sums named s0 to s3 with the given prefix.  Named variables, not an
  * array, so that the compiler keeps the sums in registers. */
