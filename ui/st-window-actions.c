@@ -167,15 +167,50 @@ step_activated (GSimpleAction *action,
 }
 
 static void
+st_window_reset (StWindow *self)
+{
+  _st_window_set_running (self, FALSE);
+  _st_window_restart_training (self, st_network_copy (self->initial_network));
+  _st_window_set_modified (self, !self->initial_saved);
+}
+
+static void
+reset_response (AdwMessageDialog *dialog,
+                const char       *response,
+                StWindow         *self)
+{
+  if (g_strcmp0 (response, "reset") == 0)
+    st_window_reset (self);
+}
+
+/* Unsaved trained weights are lost by a reset, so it asks first then. */
+static void
 reset_activated (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
   StWindow *self = ST_WINDOW (user_data);
+  GtkWidget *dialog;
+
+  if (!self->modified)
+    {
+      st_window_reset (self);
+      return;
+    }
 
   _st_window_set_running (self, FALSE);
-  _st_window_restart_training (self, st_network_copy (self->initial_network));
-  _st_window_set_modified (self, !self->initial_saved);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Reset the Weights?"),
+                                   _("The trained weights and this run's history are discarded. "
+                                     "Pattern edits stay. Files on disk do not change."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "reset", _("_Reset"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reset", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "reset");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reset_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Replaces the trainer for settings that only a new one can take,

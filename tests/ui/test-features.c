@@ -123,8 +123,15 @@ test_edit_undo (Fixture       *fixture,
   g_assert_cmpuint (layer_nnz (fixture, 0), ==, 2);
   g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, trained_a);
 
-  /* Reset returns to the start weights of the edited pattern. */
+  /* Reset asks first, since the trained weights are not saved, then
+   * returns to the start weights of the edited pattern. */
   activate (fixture, "reset", NULL);
+  g_assert_true (wait_for (fixture, has_message_dialog, WAIT_MS));
+  close_message_dialog (fixture, "cancel");
+  g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, trained_a);
+  activate (fixture, "reset", NULL);
+  g_assert_true (wait_for (fixture, has_message_dialog, WAIT_MS));
+  close_message_dialog (fixture, "reset");
   g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, 0.5);
 
   /* Editing is off while training runs. */
