@@ -100,6 +100,10 @@ check_gradients_done (GObject      *source,
       return;
     }
 
+  /* The window closed while the check ran. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
   /* Translators: %u is a number of samples. */
   g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
                                              "Backpropagation against central differences on a batch of %u sample.",
