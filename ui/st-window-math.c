@@ -100,8 +100,9 @@ check_gradients_done (GObject      *source,
       return;
     }
 
-  /* The window closed while the check ran. */
-  if (g_cancellable_is_cancelled (self->cancellable))
+  /* The window closed while the check ran; dispose cancels and then
+   * drops the cancellable. */
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
 
   /* Translators: %u is a number of samples. */
