@@ -87,6 +87,9 @@ scene_storage (Fixture *fixture)
   step_to (fixture, 2);
   step_to (fixture, 3);
   change_state (fixture, "show-storage", g_variant_new_boolean (TRUE));
+  /* The cursor highlights the entry in the arrays, the highlight in the
+   * heat map. */
+  st_heatmap_set_cursor (get_heatmap (fixture), 1, 0);
   st_heatmap_set_highlight (get_heatmap (fixture), 1, 0);
   shoot (fixture, NULL, "worked-example-storage.png");
 
