@@ -76,29 +76,59 @@ file_get_stem (GFile *file)
   return g_steal_pointer (&name);
 }
 
+/* Sets the training controls from a model file's settings, without
+ * starting a trainer for each. */
+static void
+st_window_apply_saved_settings (StWindow              *self,
+                                const StTrainSettings *settings)
+{
+  GActionGroup *group = G_ACTION_GROUP (self);
+
+  self->updating_controls = TRUE;
+  g_action_group_change_action_state (group, "optimizer",
+                                      g_variant_new_string (st_optimizer_kind_to_string (settings->optimizer.kind)));
+  g_action_group_change_action_state (group, "learning-rate", g_variant_new_double (settings->learning_rate));
+  g_action_group_change_action_state (group, "batch-size", g_variant_new_uint32 (settings->batch_size));
+  g_action_group_change_action_state (group, "seed", g_variant_new_uint32 ((guint32) settings->seed));
+  g_action_group_change_action_state (group, "test-split", g_variant_new_double (100.0 * settings->test_fraction));
+  g_action_group_change_action_state (group, "standardize", g_variant_new_boolean (settings->standardize));
+  self->updating_controls = FALSE;
+  _st_window_sync_training_controls (self);
+}
+
 gboolean
 st_window_open_model (StWindow *self,
                       GFile    *file)
 {
   g_autofree char *name = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(StModel) model = NULL;
   StNetwork *network;
 
   g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
   name = g_file_get_basename (file);
-  network = st_model_load (file, NULL, &error);
-  if (network == NULL)
+  model = st_model_read (file, NULL, NULL, NULL, &error);
+  if (model == NULL)
     {
       /* Translators: %s is a file name. */
       st_window_show_file_error (self, error, _("Could Not Open “%s”"), name);
       return FALSE;
     }
 
+  /* A trained model brings its settings and goes on counting from its
+   * steps and epochs. */
+  if (model->has_training)
+    st_window_apply_saved_settings (self, &model->settings);
+
   g_clear_pointer (&self->lesson, st_lesson_free);
   gtk_widget_set_visible (self->lesson_group, FALSE);
-  _st_window_set_model (self, network, file, NULL);
+  network = g_steal_pointer (&model->network);
+  _st_window_set_model_full (self, network, file, NULL,
+                             model->has_training ? model->step : 0,
+                             model->has_training ? model->epoch : 0,
+                             model->has_training ? model->history : NULL);
   _st_window_add_recent (self, file);
   return TRUE;
 }
@@ -248,6 +278,28 @@ st_window_open_dataset (StWindow *self,
   return TRUE;
 }
 
+/* Fills the training part of @model: the settings, the steps and
+ * epochs so far, the epoch costs and the class names. */
+static void
+st_window_describe_training (StWindow *self,
+                             StModel  *model)
+{
+  model->has_training = TRUE;
+  _st_window_init_train_settings (self, &model->settings);
+  model->step = _st_window_get_step (self);
+  model->epoch = _st_window_get_epoch (self);
+  model->history = st_history_copy (st_run_history_get_records (self->history));
+
+  if (st_dataset_is_classification (self->dataset))
+    {
+      guint n_classes = st_dataset_get_n_classes (self->dataset);
+
+      model->class_names = g_new0 (char *, n_classes + 1);
+      for (guint c = 0; c < n_classes; c++)
+        model->class_names[c] = g_strdup (st_dataset_get_class_name (self->dataset, c));
+    }
+}
+
 gboolean
 st_window_save_model (StWindow *self,
                       GFile    *file)
@@ -256,6 +308,7 @@ st_window_save_model (StWindow *self,
   g_autoptr(StNetwork) network = NULL;
   g_autofree char *path = NULL;
   g_autofree char *name = NULL;
+  gboolean saved = FALSE;
 
   g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
@@ -267,7 +320,15 @@ st_window_save_model (StWindow *self,
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                  _("Only local files can be saved"));
 
-  if (path == NULL || !st_model_save (network, path, &error))
+  if (path != NULL)
+    {
+      g_autoptr(StModel) model = st_model_new (g_steal_pointer (&network));
+
+      st_window_describe_training (self, model);
+      saved = st_model_write (model, path, NULL, NULL, NULL, &error);
+    }
+
+  if (path == NULL || !saved)
     {
       /* Translators: %s is a file name. */
       st_window_show_file_error (self, error, _("Could Not Save “%s”"), name);

@@ -135,12 +135,24 @@ void       _st_window_set_model             (StWindow        *self,
                                              StNetwork       *network,
                                              GFile           *file,
                                              const char      *name);
+void       _st_window_set_model_full        (StWindow        *self,
+                                             StNetwork       *network,
+                                             GFile           *file,
+                                             const char      *name,
+                                             guint64          step,
+                                             guint            epoch,
+                                             const StHistory *records);
 void       _st_window_set_dataset           (StWindow        *self,
                                              StDataset       *dataset,
                                              const char      *name,
                                              guint            kind);
 void       _st_window_restart_training      (StWindow        *self,
                                              StNetwork       *network);
+void       _st_window_restart_training_at   (StWindow        *self,
+                                             StNetwork       *network,
+                                             guint64          step,
+                                             guint            epoch,
+                                             const StHistory *records);
 void       _st_window_continue_training     (StWindow        *self,
                                              StNetwork       *network);
 void       _st_window_set_modified          (StWindow        *self,

@@ -681,18 +681,48 @@ void
 _st_window_restart_training (StWindow  *self,
                              StNetwork *network)
 {
+  _st_window_restart_training_at (self, network, 0, 0, NULL);
+}
+
+/**
+ * _st_window_restart_training_at:
+ * @self: a window
+ * @network: (transfer full): the weights to train from
+ * @step: the steps already taken, from a model file
+ * @epoch: the epochs already completed
+ * @records: (nullable): the cost of those epochs
+ *
+ * Like _st_window_restart_training(), for a model that was trained
+ * before: counting goes on from @step and @epoch, and @records appear
+ * on the cost plot and in the exported history.
+ */
+void
+_st_window_restart_training_at (StWindow        *self,
+                                StNetwork       *network,
+                                guint64          step,
+                                guint            epoch,
+                                const StHistory *records)
+{
   g_autoptr(StSnapshot) snapshot = st_snapshot_new_from_network (network, 0, 0, NAN);
 
   st_window_stop_training (self);
 
-  self->base_step = 0;
-  self->base_epoch = 0;
+  self->base_step = step;
+  self->base_epoch = epoch;
   self->viewing_frame = -1;
   self->snapshot_interval = MAX (g_settings_get_uint (self->settings, "snapshot-interval"), 1);
   self->last_record = (StHistoryRecord) { 0, 0, NAN, NAN, NAN };
   self->goal_reached = FALSE;
   st_run_history_clear (self->history);
   st_cost_plot_clear (self->cost_plot);
+  for (guint i = 0; records != NULL && i < st_history_get_length (records); i++)
+    {
+      const StHistoryRecord *record = st_history_get (records, i);
+
+      st_cost_plot_add_record (self->cost_plot, record);
+      st_run_history_add_record (self->history, record);
+      self->last_record = *record;
+    }
   st_window_update_record_labels (self);
   _st_window_update_goal (self);
 
@@ -749,6 +779,20 @@ _st_window_set_model (StWindow   *self,
                       GFile      *file,
                       const char *name)
 {
+  _st_window_set_model_full (self, network, file, name, 0, 0, NULL);
+}
+
+/* Like _st_window_set_model(), for a model file that records its
+ * training so far: see _st_window_restart_training_at(). */
+void
+_st_window_set_model_full (StWindow        *self,
+                           StNetwork       *network,
+                           GFile           *file,
+                           const char      *name,
+                           guint64          step,
+                           guint            epoch,
+                           const StHistory *records)
+{
   st_window_stop_worker (self);
   g_clear_pointer (&self->network, st_network_free);
 
@@ -771,7 +815,7 @@ _st_window_set_model (StWindow   *self,
   st_window_update_weights_label (self, network);
   _st_window_fill_layer_list (self);
   self->selected_layer = 0;
-  _st_window_restart_training (self, network);
+  _st_window_restart_training_at (self, network, step, epoch, records);
   _st_window_select_layer (self, 0);
 }
 

@@ -21,28 +21,35 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Each run takes its own display number.  With an explicit number Xvfb
-# creates /tmp/.X<n>-lock and exits when another server holds it, so
-# parallel runs (meson runs tests in parallel, and other checkouts may
-# run theirs) never share a display; -displayfd takes no lock and two
-# servers could pick the same number.  Xvfb writes the number to fd 3
-# once it accepts connections.
+# Each run takes its own display number: Xvfb started with an explicit
+# number writes its process id to /tmp/.X<n>-lock and exits when another
+# server holds that lock, so parallel runs (meson runs tests in parallel,
+# and other checkouts may run theirs) never share a display.  -displayfd
+# is not used because Xvfb then takes no lock at all.  The server is
+# ready once the lock names it and its socket exists.
 display=
 number=$(( 100 + $$ % 400 ))
 for attempt in $(seq 1 50); do
-  : >"$scratch/display"
-  Xvfb ":$number" -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp \
-    3>"$scratch/display" 2>"$scratch/xvfb.log" &
+  Xvfb ":$number" -screen 0 1280x1024x24 -nolisten tcp 2>"$scratch/xvfb.log" &
   xvfb_pid=$!
 
   tries=0
-  while [ ! -s "$scratch/display" ] && kill -0 "$xvfb_pid" 2>/dev/null && [ "$tries" -lt 200 ]; do
+  while kill -0 "$xvfb_pid" 2>/dev/null && [ "$tries" -lt 200 ]; do
+    owner=
+    if [ -r "/tmp/.X$number-lock" ]; then
+      owner=$(tr -d ' \n' <"/tmp/.X$number-lock")
+    fi
+    if [ "$owner" = "$xvfb_pid" ] && [ -S "/tmp/.X11-unix/X$number" ]; then
+      display=$number
+      break
+    fi
     tries=$((tries + 1))
     sleep 0.1
   done
 
-  if [ -s "$scratch/display" ]; then
-    display=$(head -n 1 "$scratch/display")
+  if [ -n "$display" ]; then
+    # The socket file appears when it is bound; give listen() a moment.
+    sleep 0.2
     break
   fi
 

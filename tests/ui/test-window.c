@@ -763,8 +763,11 @@ test_save_and_open (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (a, expected_a (3), 1e-12);
   g_assert_cmpfloat_with_epsilon (b, expected_b (3), 1e-12);
 
-  /* The opened model trains on with the worked example's data. */
-  step_to (fixture, 1);
+  /* The file records its 3 steps and settings: the opened model counts
+   * on from there with the worked example's data. */
+  g_assert_cmpstr (read_label (fixture, "step-value"), ==, "3");
+  g_assert_cmpstr (read_label (fixture, "epoch-value"), ==, "3");
+  step_to (fixture, 4);
   g_assert_cmpfloat_with_epsilon (read_cost (fixture), expected_cost (4), 1e-6);
 }
 
