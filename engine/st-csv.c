@@ -15,6 +15,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@
 #include "st-line-reader.h"
 #include "st-number.h"
 
-/* How many ragged lines one error message lists. */
+/* Maximum number of lines of the wrong width that one error message lists. */
 #define MAX_REPORTED_LINES 8
 
 typedef struct
@@ -104,6 +105,13 @@ detect_separator (const char *line)
   return ',';
 }
 
+/* Returns: (transfer full): the number of the line just read, as text. */
+static char *
+format_line_number (const CsvState *state)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, st_line_reader_get_line_number (state->reader));
+}
+
 /* Split @line into fields.  Quoted fields may contain the separator and
  * "" for a quote; spaces around unquoted fields are dropped. */
 static gboolean
@@ -129,12 +137,14 @@ split_fields (CsvState   *state,
             {
               if (*c == '\0')
                 {
+                  g_autofree char *line_number = format_line_number (state);
+
                   g_string_free (field, TRUE);
                   g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                               "%s: line %" G_GUINT64_FORMAT ": a quoted field is not closed; "
-                               "fields cannot span lines",
-                               st_line_reader_get_name (state->reader),
-                               st_line_reader_get_line_number (state->reader));
+                               /* Translators: a file name and a line number. */
+                               _("%s: line %s: a quoted field is not closed; "
+                                 "fields cannot span lines"),
+                               st_line_reader_get_name (state->reader), line_number);
                   return FALSE;
                 }
               if (*c == '"' && c[1] == '"')
@@ -188,15 +198,21 @@ parse_cell (const CsvState *state,
   return st_parse_double (text, value);
 }
 
+/* Returns: (transfer full): the column's number and, when the header
+ * names it, its name, for the messages below. */
 static char *
 describe_column (const CsvState *state,
                  guint           column)
 {
   if (state->column_names != NULL && state->column_names[column] != NULL &&
       state->column_names[column][0] != '\0')
-    return g_strdup_printf ("column %u (“%s”)", column + 1, state->column_names[column]);
+    /* Translators: names a column of a CSV file in messages such as
+     * “data.csv: line 2, column 2 (“x2”): the value is missing”. */
+    return g_strdup_printf (_("column %u (“%s”)"), column + 1, state->column_names[column]);
 
-  return g_strdup_printf ("column %u", column + 1);
+  /* Translators: names a column of a CSV file in messages such as
+   * “data.csv: line 2, column 2: the value is missing”. */
+  return g_strdup_printf (_("column %u"), column + 1);
 }
 
 static gboolean
@@ -206,30 +222,34 @@ parse_numeric_field (CsvState    *state,
                      double      *value,
                      GError     **error)
 {
+  g_autofree char *line_number = NULL;
   g_autofree char *where = NULL;
 
   if (parse_cell (state, text, value) && isfinite (*value))
     return TRUE;
 
+  line_number = format_line_number (state);
   where = describe_column (state, column);
   if (text[0] == '\0')
     g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                 "%s: line %" G_GUINT64_FORMAT ", %s: the value is missing; "
-                 "fill it in or remove the line",
-                 st_line_reader_get_name (state->reader),
-                 st_line_reader_get_line_number (state->reader), where);
+                 /* Translators: a file name, a line number and a column such as
+                  * “column 2 (“x2”)”. */
+                 _("%s: line %s, %s: the value is missing; fill it in or remove the line"),
+                 st_line_reader_get_name (state->reader), line_number, where);
   else if (parse_cell (state, text, value))
     g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                 "%s: line %" G_GUINT64_FORMAT ", %s: “%s” is not a finite number; "
-                 "replace it or remove the line",
-                 st_line_reader_get_name (state->reader),
-                 st_line_reader_get_line_number (state->reader), where, text);
+                 /* Translators: a file name, a line number, a column such as
+                  * “column 2 (“x2”)”, then the cell's text. */
+                 _("%s: line %s, %s: “%s” is not a finite number; "
+                   "replace it or remove the line"),
+                 st_line_reader_get_name (state->reader), line_number, where, text);
   else
     g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                 "%s: line %" G_GUINT64_FORMAT ", %s: “%s” is not a number; "
-                 "input and target cells must be numbers with '.' as the decimal point",
-                 st_line_reader_get_name (state->reader),
-                 st_line_reader_get_line_number (state->reader), where, text);
+                 /* Translators: a file name, a line number, a column such as
+                  * “column 2 (“x2”)”, then the cell's text. */
+                 _("%s: line %s, %s: “%s” is not a number; "
+                   "input and target cells must be numbers with '.' as the decimal point"),
+                 st_line_reader_get_name (state->reader), line_number, where, text);
   return FALSE;
 }
 
@@ -241,6 +261,8 @@ choose_columns (CsvState  *state,
                 guint      n_outputs,
                 GError   **error)
 {
+  g_autofree char *line_number = NULL;
+
   state->n_columns = n_columns;
   state->n_inputs = n_inputs;
 
@@ -256,13 +278,21 @@ choose_columns (CsvState  *state,
       return TRUE;
     }
 
-  g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
-               "%s: line %" G_GUINT64_FORMAT " has %u columns, but the network expects "
-               "%u input columns followed by %u target columns (%u in all)%s",
-               st_line_reader_get_name (state->reader),
-               st_line_reader_get_line_number (state->reader),
-               n_columns, n_inputs, n_outputs, n_inputs + n_outputs,
-               n_outputs >= 2 ? " or by one class-label column" : "");
+  line_number = format_line_number (state);
+  if (n_outputs >= 2)
+    g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
+                 /* Translators: a file name, a line number, then numbers of columns. */
+                 _("%s: line %s has %u columns, but the network expects %u input columns "
+                   "followed by either %u target columns (%u in all) or one class-label column"),
+                 st_line_reader_get_name (state->reader), line_number,
+                 n_columns, n_inputs, n_outputs, n_inputs + n_outputs);
+  else
+    g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
+                 /* Translators: a file name, a line number, then numbers of columns. */
+                 _("%s: line %s has %u columns, but the network expects %u input columns "
+                   "followed by %u target columns (%u in all)"),
+                 st_line_reader_get_name (state->reader), line_number,
+                 n_columns, n_inputs, n_outputs, n_inputs + n_outputs);
   return FALSE;
 }
 
@@ -332,13 +362,15 @@ read_row (CsvState   *state,
 
       if (label[0] == '\0')
         {
+          g_autofree char *line_number = format_line_number (state);
           g_autofree char *where = describe_column (state, state->n_inputs);
 
           g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                       "%s: line %" G_GUINT64_FORMAT ", %s: the class label is missing; "
-                       "fill it in or remove the line",
-                       st_line_reader_get_name (state->reader),
-                       st_line_reader_get_line_number (state->reader), where);
+                       /* Translators: a file name, a line number and a column such as
+                        * “column 3 (“label”)”. */
+                       _("%s: line %s, %s: the class label is missing; "
+                         "fill it in or remove the line"),
+                       st_line_reader_get_name (state->reader), line_number, where);
           return FALSE;
         }
       add_label (state, label);
@@ -351,22 +383,47 @@ static gboolean
 report_ragged_lines (CsvState  *state,
                      GError   **error)
 {
-  GString *lines = g_string_new (NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
   guint shown = MIN (state->ragged_lines->len, MAX_REPORTED_LINES);
+  guint not_shown = state->ragged_lines->len - shown;
 
   for (guint k = 0; k < shown; k++)
-    g_string_append_printf (lines, "%sline %" G_GUINT64_FORMAT " has %u",
-                            k > 0 ? ", " : "",
-                            g_array_index (state->ragged_lines, guint64, k),
-                            g_array_index (state->ragged_counts, guint, k));
-  if (state->ragged_lines->len > shown)
-    g_string_append_printf (lines, " and %u more lines differ", state->ragged_lines->len - shown);
+    {
+      g_autofree char *line_number = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                      g_array_index (state->ragged_lines,
+                                                                     guint64, k));
+      guint count = g_array_index (state->ragged_counts, guint, k);
 
-  g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-               "%s: every line needs %u columns like the first one, but %s; "
-               "fix or remove those lines",
-               st_line_reader_get_name (state->reader), state->n_columns, lines->str);
-  g_string_free (lines, TRUE);
+      if (k > 0)
+        /* Translators: separates the items of a list such as
+         * “line 3 has 2 columns, line 4 has 4 columns”. */
+        g_string_append (lines, _(", "));
+      g_string_append_printf (lines,
+                              /* Translators: one item of a list of lines whose width is
+                               * wrong: a line number and its number of columns. */
+                              ngettext ("line %s has %u column", "line %s has %u columns", count),
+                              line_number, count);
+    }
+
+  if (not_shown == 0)
+    g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
+                 /* Translators: a file name, a number of columns, then a list such as
+                  * “line 3 has 2 columns, line 4 has 4 columns”. */
+                 _("%s: every line needs %u columns like the first one, but %s; "
+                   "fix or remove those lines"),
+                 st_line_reader_get_name (state->reader), state->n_columns, lines->str);
+  else
+    g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
+                 /* Translators: a file name, a number of columns, a list such as
+                  * “line 3 has 2 columns, line 4 has 4 columns”, then the number of
+                  * lines left out of the list. */
+                 ngettext ("%s: every line needs %u columns like the first one, but %s, "
+                           "and %u more line differs; fix or remove those lines",
+                           "%s: every line needs %u columns like the first one, but %s, "
+                           "and %u more lines differ; fix or remove those lines",
+                           not_shown),
+                 st_line_reader_get_name (state->reader), state->n_columns, lines->str,
+                 not_shown);
   return FALSE;
 }
 
@@ -410,12 +467,16 @@ assign_known_classes (CsvState           *state,
       if (!found)
         {
           g_autofree char *list = g_strjoinv (", ", (char **) known);
+          g_autofree char *line_number = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                          g_array_index (state->label_lines,
+                                                                         guint64, k));
 
           g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
-                       "%s: line %" G_GUINT64_FORMAT ": the class label “%s” is not one of the "
-                       "model's classes (%s)",
-                       st_line_reader_get_name (state->reader),
-                       g_array_index (state->label_lines, guint64, k), text, list);
+                       /* Translators: a file name, a line number, the label, then the
+                        * model's class names separated by commas. */
+                       _("%s: line %s: the class label “%s” is not one of the "
+                         "model's classes (%s)"),
+                       st_line_reader_get_name (state->reader), line_number, text, list);
           return FALSE;
         }
     }
@@ -472,15 +533,28 @@ assign_classes (CsvState   *state,
     {
       if (class_of_text[k] >= n_outputs)
         {
-          g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
-                       "%s: line %" G_GUINT64_FORMAT ": the class label “%s” makes %u classes%s, "
-                       "but the network has %u outputs; use a network with one output per class",
-                       st_line_reader_get_name (state->reader),
-                       g_array_index (state->label_lines, guint64, k),
-                       (const char *) g_ptr_array_index (state->label_texts, k),
-                       numeric ? class_of_text[k] + 1 : n_texts,
-                       numeric ? " (labels that are whole numbers count from 0)" : "",
-                       n_outputs);
+          g_autofree char *line_number = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                          g_array_index (state->label_lines,
+                                                                         guint64, k));
+          const char *label = g_ptr_array_index (state->label_texts, k);
+
+          if (numeric)
+            g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
+                         /* Translators: a file name, a line number, the label, then numbers
+                          * of classes and outputs. */
+                         _("%s: line %s: the class label “%s” makes %u classes (labels that "
+                           "are whole numbers count from 0), but the network has %u outputs; "
+                           "use a network with one output per class"),
+                         st_line_reader_get_name (state->reader), line_number, label,
+                         class_of_text[k] + 1, n_outputs);
+          else
+            g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
+                         /* Translators: a file name, a line number, the label, then numbers
+                          * of classes and outputs. */
+                         _("%s: line %s: the class label “%s” makes %u classes, but the "
+                           "network has %u outputs; use a network with one output per class"),
+                         st_line_reader_get_name (state->reader), line_number, label,
+                         n_texts, n_outputs);
           return FALSE;
         }
     }
@@ -651,7 +725,7 @@ load_csv (GFile              *file,
   if (first || n_samples == 0)
     {
       g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                   "%s: the file has no data lines", st_line_reader_get_name (state.reader));
+                   _("%s: the file has no data lines"), st_line_reader_get_name (state.reader));
       return NULL;
     }
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "st-dataset-private.h"
@@ -205,14 +206,14 @@ st_dataset_check_fits (const StDataset  *dataset,
   if (dataset->n_samples == 0)
     {
       g_set_error_literal (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                           "The data set has no samples");
+                           _("The data set has no samples"));
       return FALSE;
     }
 
   if (dataset->n_inputs != n_inputs)
     {
       g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
-                   "The data set has %u inputs per sample, but the network takes %u",
+                   _("The data set has %u inputs per sample, but the network takes %u"),
                    dataset->n_inputs, n_inputs);
       return FALSE;
     }
@@ -220,7 +221,7 @@ st_dataset_check_fits (const StDataset  *dataset,
   if (dataset->labels == NULL && dataset->n_targets != n_outputs)
     {
       g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
-                   "The data set has %u targets per sample, but the network has %u outputs",
+                   _("The data set has %u targets per sample, but the network has %u outputs"),
                    dataset->n_targets, n_outputs);
       return FALSE;
     }
@@ -228,7 +229,7 @@ st_dataset_check_fits (const StDataset  *dataset,
   if (dataset->labels != NULL && dataset->n_classes > n_outputs)
     {
       g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
-                   "The data set has %u classes, but the network has only %u outputs",
+                   _("The data set has %u classes, but the network has only %u outputs"),
                    dataset->n_classes, n_outputs);
       return FALSE;
     }

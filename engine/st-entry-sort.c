@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "st-entry-sort.h"
 #include "st-error.h"
 
@@ -98,10 +100,11 @@ st_sort_entries (guint         rows,
   by_col = g_try_malloc_n (MAX (nnz, 1), sizeof (gsize));
   if (col_start == NULL || row_start == NULL || by_col == NULL)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, nnz);
+
       g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                   "Cannot allocate scratch space to sort %" G_GSIZE_FORMAT
-                   " entries: not enough memory",
-                   nnz);
+                   _("Cannot allocate scratch space to sort %s entries: not enough memory"),
+                   count);
       return FALSE;
     }
 

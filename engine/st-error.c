@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <gsl/gsl_errno.h>
 
 #include "st-error.h"
@@ -36,15 +37,17 @@ st_engine_init (void)
 /**
  * st_check_gsl_status:
  * @status: a GSL status code
- * @operation: what was being done, for the message
+ * @failure: a translated sentence naming what failed, such as
+ *   "Cannot index the COO matrix"
  * @error: return location for an error
  *
  * Returns: %TRUE when @status is GSL_SUCCESS, otherwise %FALSE with
- * @error set to a message that names @operation and GSL's reason.
+ * @error set to @failure followed by GSL's reason, which GSL gives in
+ * English only.
  */
 gboolean
 st_check_gsl_status (int          status,
-                     const char  *operation,
+                     const char  *failure,
                      GError     **error)
 {
   if (status == GSL_SUCCESS)
@@ -52,7 +55,9 @@ st_check_gsl_status (int          status,
 
   g_set_error (error, ST_ERROR,
                status == GSL_ENOMEM ? ST_ERROR_TOO_LARGE : ST_ERROR_NUMERIC,
-               "%s failed: %s (GSL error %d)",
-               operation, gsl_strerror (status), status);
+               /* Translators: a sentence naming what failed, then GSL's reason
+                * in English and its error number. */
+               _("%s: %s (GSL error %d)"),
+               failure, gsl_strerror (status), status);
   return FALSE;
 }

@@ -11,8 +11,9 @@ G_BEGIN_DECLS
 
 #define ST_ERROR (st_error_quark ())
 
-/* Engine error messages are plain English and name the offending value.
- * The application wraps them in translated sentences. */
+/* Engine error messages name the offending value and are translated
+ * through gettext in the application's domain, so the window and the
+ * command line tool show them in the user's language. */
 typedef enum
 {
   ST_ERROR_INVALID_ARGUMENT = 1, /* a parameter outside its documented range */
@@ -27,7 +28,7 @@ typedef enum
 GQuark   st_error_quark       (void);
 void     st_engine_init       (void);
 gboolean st_check_gsl_status  (int          status,
-                               const char  *operation,
+                               const char  *failure,
                                GError     **error);
 
 G_END_DECLS

@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
@@ -51,15 +52,24 @@ struct _StFileWriter
   guint64 offset;       /* bytes accepted so far, written or buffered */
 };
 
-static void
+/* Set @error to the message that @format builds.  @saved_errno picks the
+ * error code, so that a full disk gives ST_ERROR_TOO_LARGE. */
+static void G_GNUC_PRINTF (3, 4)
 set_errno_error (GError     **error,
                  int          saved_errno,
-                 const char  *action,
-                 const char  *path)
+                 const char  *format,
+                 ...)
 {
-  g_set_error (error, ST_ERROR, saved_errno == ENOSPC || saved_errno == EFBIG ||
-                                saved_errno == EDQUOT ? ST_ERROR_TOO_LARGE : ST_ERROR_IO,
-               "Cannot %s “%s”: %s", action, path, g_strerror (saved_errno));
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error_literal (error, ST_ERROR, saved_errno == ENOSPC || saved_errno == EFBIG ||
+                                        saved_errno == EDQUOT ? ST_ERROR_TOO_LARGE : ST_ERROR_IO,
+                       message);
 }
 
 /* The mode the new file gets: the old file's, or 0666 less the umask. */
@@ -153,7 +163,11 @@ st_file_writer_new (const char  *path,
     }
   if (fd < 0)
     {
-      set_errno_error (error, errno, "write to the folder of", path);
+      int saved_errno = errno;
+
+      /* Translators: a file name, then the system's reason. */
+      set_errno_error (error, saved_errno, _("Cannot write to the folder of “%s”: %s"),
+                       path, g_strerror (saved_errno));
       return NULL;
     }
 
@@ -183,9 +197,13 @@ write_fully (StFileWriter  *writer,
 
       if (written < 0)
         {
-          if (errno == EINTR)
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR)
             continue;
-          set_errno_error (error, errno, "write", writer->path);
+          /* Translators: a file name, then the system's reason. */
+          set_errno_error (error, saved_errno, _("Cannot write to “%s”: %s"),
+                           writer->path, g_strerror (saved_errno));
           return FALSE;
         }
       data += written;
@@ -270,6 +288,7 @@ name_unnamed_file (StFileWriter  *writer,
 {
   g_autofree char *base = g_path_get_basename (writer->path);
   g_autofree char *proc_path = g_strdup_printf ("/proc/self/fd/%d", writer->fd);
+  int saved_errno;
 
   for (guint attempt = 0; attempt < 100; attempt++)
     {
@@ -288,7 +307,10 @@ name_unnamed_file (StFileWriter  *writer,
         break;
     }
 
-  set_errno_error (error, errno, "name the new data of", writer->path);
+  saved_errno = errno;
+  /* Translators: a file name, then the system's reason. */
+  set_errno_error (error, saved_errno, _("Cannot create a temporary file next to “%s”: %s"),
+                   writer->path, g_strerror (saved_errno));
   return FALSE;
 }
 
@@ -314,7 +336,11 @@ st_file_writer_commit (StFileWriter  *writer,
 
   if (fsync (writer->fd) != 0)
     {
-      set_errno_error (error, errno, "flush", writer->path);
+      int saved_errno = errno;
+
+      /* Translators: a file name, then the system's reason. */
+      set_errno_error (error, saved_errno, _("Cannot flush “%s” to the disk: %s"),
+                       writer->path, g_strerror (saved_errno));
       goto failed;
     }
 
@@ -323,7 +349,11 @@ st_file_writer_commit (StFileWriter  *writer,
 
   if (g_rename (writer->temp_path, writer->path) != 0)
     {
-      set_errno_error (error, errno, "replace", writer->path);
+      int saved_errno = errno;
+
+      /* Translators: a file name, then the system's reason. */
+      set_errno_error (error, saved_errno, _("Cannot replace “%s” with the new file: %s"),
+                       writer->path, g_strerror (saved_errno));
       goto failed;
     }
   g_clear_pointer (&writer->temp_path, g_free);

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "st-error.h"
@@ -38,9 +39,10 @@ take_array (StLayer  *layer,
 
   if (array == NULL)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
+
       g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                   "Cannot allocate an index of %" G_GSIZE_FORMAT " entries: not enough memory",
-                   n);
+                   _("Cannot allocate an index of %s entries: not enough memory"), count);
       return NULL;
     }
 
@@ -203,9 +205,12 @@ st_layer_prepare (StLayer   *layer,
       layer->weight_grad = g_try_malloc0_n (MAX (layer->weights->nz, 1), sizeof (double));
       if (layer->weight_grad == NULL)
         {
+          g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT,
+                                                    (gsize) layer->weights->nz);
+
           g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                       "Cannot allocate the gradient of %" G_GSIZE_FORMAT " stored entries: "
-                       "not enough memory", layer->weights->nz);
+                       _("Cannot allocate the gradient of %s stored entries: not enough memory"),
+                       count);
           return FALSE;
         }
     }

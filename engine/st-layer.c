@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -49,10 +50,16 @@ try_alloc_array (gsize    n,
   gpointer memory = g_try_malloc0_n (MAX (n, 1), size);
 
   if (memory == NULL)
-    g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                 "Cannot allocate %" G_GSIZE_FORMAT " elements of %" G_GSIZE_FORMAT
-                 " bytes for a sparse layer: not enough memory",
-                 n, size);
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
+      g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
+
+      g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
+                   /* Translators: a number of elements, then the size of each in bytes. */
+                   _("Cannot allocate %s elements of %s bytes for a sparse layer: "
+                     "not enough memory"),
+                   count, bytes);
+    }
   return memory;
 }
 
@@ -75,10 +82,11 @@ build_matrix (guint         rows,
   m = gsl_spmatrix_alloc_nzmax (rows, cols, nnz, gsl_type_for_layout (layout));
   if (m == NULL)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, nnz);
+
       g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                   "Cannot allocate a %u x %u sparse matrix with %" G_GSIZE_FORMAT
-                   " stored entries",
-                   rows, cols, nnz);
+                   _("Cannot allocate a %u x %u sparse matrix with %s stored entries"),
+                   rows, cols, count);
       return NULL;
     }
 
@@ -136,7 +144,8 @@ build_matrix (guint         rows,
     {
       /* GSL looks COO entries up through a search tree, which must match the
        * arrays we just filled in. */
-      if (!st_check_gsl_status (gsl_spmatrix_tree_rebuild (m), "Indexing a COO matrix", error))
+      if (!st_check_gsl_status (gsl_spmatrix_tree_rebuild (m),
+                                _("Cannot index the COO matrix"), error))
         {
           gsl_spmatrix_free (m);
           return NULL;
@@ -155,7 +164,7 @@ validate_shape (guint    rows,
   if (rows == 0 || cols == 0)
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "A layer needs at least one row and one column, not %u x %u",
+                   _("A layer needs at least one row and one column, not %u x %u"),
                    rows, cols);
       return FALSE;
     }
@@ -163,25 +172,29 @@ validate_shape (guint    rows,
   if (rows > ST_LAYER_MAX_DIMENSION || cols > ST_LAYER_MAX_DIMENSION)
     {
       g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                   "A layer of %u x %u is too large: rows and columns are limited to %u",
+                   _("A layer of %u x %u is too large: rows and columns are limited to %u"),
                    rows, cols, ST_LAYER_MAX_DIMENSION);
       return FALSE;
     }
 
   if (nnz > ST_LAYER_MAX_NNZ)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, nnz);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, (gsize) ST_LAYER_MAX_NNZ);
+
       g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                   "A layer with %" G_GSIZE_FORMAT " stored entries is too large: "
-                   "the limit is %" G_GSIZE_FORMAT,
-                   nnz, ST_LAYER_MAX_NNZ);
+                   _("A layer with %s stored entries is too large: the limit is %s"),
+                   count, limit);
       return FALSE;
     }
 
   if ((guint64) nnz > (guint64) rows * (guint64) cols)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, nnz);
+
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "%" G_GSIZE_FORMAT " stored entries do not fit in a %u x %u matrix",
-                   nnz, rows, cols);
+                   _("%s stored entries do not fit in a %u x %u matrix"),
+                   count, rows, cols);
       return FALSE;
     }
 
@@ -189,7 +202,7 @@ validate_shape (guint    rows,
    * so check both against the machine before touching them. */
   return st_memory_check (BYTES_PER_ENTRY * (guint64) nnz +
                           BYTES_PER_SLICE * ((guint64) rows + cols + 2),
-                          "A layer of this size", error);
+                          ST_MEMORY_FOR_LAYER, error);
 }
 
 static gboolean
@@ -205,18 +218,21 @@ validate_entries (guint          rows,
     {
       if (entry_rows[k] >= rows || entry_cols[k] >= cols)
         {
+          g_autofree char *entry = g_strdup_printf ("%" G_GSIZE_FORMAT, k + 1);
+
           g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                       "Entry %" G_GSIZE_FORMAT " at row %u, column %u (counting from 1) "
-                       "is outside the %u x %u matrix",
-                       k + 1, entry_rows[k] + 1, entry_cols[k] + 1, rows, cols);
+                       /* Translators: the entry's number, its row and its column. */
+                       _("Entry %s at row %u, column %u (counting from 1) "
+                         "is outside the %u x %u matrix"),
+                       entry, entry_rows[k] + 1, entry_cols[k] + 1, rows, cols);
           return FALSE;
         }
 
       if (values != NULL && !isfinite (values[k]))
         {
           g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
-                       "Entry at row %u, column %u (counting from 1) has the value %g; "
-                       "weights must be finite numbers",
+                       _("Entry at row %u, column %u (counting from 1) has the value %g; "
+                         "weights must be finite numbers"),
                        entry_rows[k] + 1, entry_cols[k] + 1, values[k]);
           return FALSE;
         }
@@ -253,7 +269,7 @@ sort_canonical (guint         rows,
       if (c > 0 && entry_rows[source[c - 1]] == entry_rows[k] && col_index[c - 1] == col_index[c])
         {
           g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                       "The entry at row %u, column %u (counting from 1) is listed twice",
+                       _("The entry at row %u, column %u (counting from 1) is listed twice"),
                        entry_rows[k] + 1, col_index[c] + 1);
           return FALSE;
         }
@@ -375,8 +391,10 @@ st_layer_new_from_csr (gsl_spmatrix  *csr,
 
   if (csr->p[0] != 0 || (gsize) csr->p[rows] != nnz)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, nnz);
+
       g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                   "The row pointers do not run from 0 to %" G_GSIZE_FORMAT, nnz);
+                   _("The row pointers do not run from 0 to %s"), count);
       return NULL;
     }
 
@@ -385,7 +403,7 @@ st_layer_new_from_csr (gsl_spmatrix  *csr,
       if (csr->p[i + 1] < csr->p[i])
         {
           g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                       "The row pointers decrease at row %u (counting from 1)", i + 1);
+                       _("The row pointers decrease at row %u (counting from 1)"), i + 1);
           return NULL;
         }
 
@@ -395,16 +413,17 @@ st_layer_new_from_csr (gsl_spmatrix  *csr,
               (k > csr->p[i] && csr->i[k] <= csr->i[k - 1]))
             {
               g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                           "Row %u (counting from 1) has the column %d, which is out of range "
-                           "0..%u or not above the column before it",
+                           _("Row %u (counting from 1) has the column index %d (counting "
+                             "from 0), which is outside 0..%u or not above the column index "
+                             "before it"),
                            i + 1, csr->i[k], cols - 1);
               return NULL;
             }
           if (!isfinite (csr->data[k]))
             {
               g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
-                           "Row %u, column %d (counting from 1) has the value %g; "
-                           "weights must be finite numbers",
+                           _("Row %u, column %d (counting from 1) has the value %g; "
+                             "weights must be finite numbers"),
                            i + 1, csr->i[k] + 1, csr->data[k]);
               return NULL;
             }

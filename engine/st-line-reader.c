@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "st-error.h"
@@ -127,8 +128,12 @@ st_line_reader_next (StLineReader  *reader,
                                                 reader->cancellable, &local_error);
   if (local_error != NULL)
     {
-      g_propagate_prefixed_error (error, local_error, "%s: line %" G_GUINT64_FORMAT ": ",
-                                  reader->name, reader->line_number + 1);
+      g_autofree char *line_number = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                      reader->line_number + 1);
+
+      /* Translators: a file name and a line number before another message. */
+      g_propagate_prefixed_error (error, local_error, _("%s: line %s: "),
+                                  reader->name, line_number);
       return NULL;
     }
   if (reader->line == NULL)
@@ -141,19 +146,24 @@ st_line_reader_next (StLineReader  *reader,
 
   if (strlen (reader->line) != line_length)
     {
+      g_autofree char *line_number = g_strdup_printf ("%" G_GUINT64_FORMAT, reader->line_number);
+
       g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                   "%s: line %" G_GUINT64_FORMAT ": contains a NUL byte; "
-                   "this is not a text file",
-                   reader->name, reader->line_number);
+                   /* Translators: a file name and a line number. */
+                   _("%s: line %s contains a NUL byte; this is not a text file"),
+                   reader->name, line_number);
       return NULL;
     }
 
   if (line_length > ST_LINE_READER_MAX_LINE)
     {
+      g_autofree char *line_number = g_strdup_printf ("%" G_GUINT64_FORMAT, reader->line_number);
+      g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, line_length);
+
       g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                   "%s: line %" G_GUINT64_FORMAT " is %" G_GSIZE_FORMAT " bytes long; "
-                   "the limit is %d bytes",
-                   reader->name, reader->line_number, line_length, ST_LINE_READER_MAX_LINE);
+                   /* Translators: a file name, a line number and two sizes in bytes. */
+                   _("%s: line %s is %s bytes long; the limit is %d bytes"),
+                   reader->name, line_number, bytes, ST_LINE_READER_MAX_LINE);
       return NULL;
     }
 

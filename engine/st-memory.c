@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <unistd.h>
 
 #include "st-error.h"
@@ -34,24 +35,41 @@ st_memory_get_physical (void)
 /**
  * st_memory_check:
  * @bytes: the estimated memory need
- * @what: what the memory is for, for the message
+ * @purpose: what the memory is for, which picks the message
  * @error: return location for an error
  *
  * Returns: %FALSE with @error set when @bytes exceeds the physical memory
  */
 gboolean
-st_memory_check (guint64      bytes,
-                 const char  *what,
-                 GError     **error)
+st_memory_check (guint64          bytes,
+                 StMemoryPurpose  purpose,
+                 GError         **error)
 {
   guint64 physical = st_memory_get_physical ();
+  double needed_gib = (double) bytes / (1024.0 * 1024.0 * 1024.0);
+  double physical_gib = (double) physical / (1024.0 * 1024.0 * 1024.0);
 
   if (bytes <= physical)
     return TRUE;
 
-  g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-               "%s needs about %.1f GiB, but this machine has %.1f GiB of memory",
-               what, (double) bytes / (1024.0 * 1024.0 * 1024.0),
-               (double) physical / (1024.0 * 1024.0 * 1024.0));
+  switch (purpose)
+    {
+    case ST_MEMORY_FOR_MATRIX:
+      g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
+                   _("Reading this matrix needs about %.1f GiB, but this machine has "
+                     "%.1f GiB of memory"), needed_gib, physical_gib);
+      break;
+    case ST_MEMORY_FOR_MODEL:
+      g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
+                   _("Loading this model needs about %.1f GiB, but this machine has "
+                     "%.1f GiB of memory"), needed_gib, physical_gib);
+      break;
+    case ST_MEMORY_FOR_LAYER:
+    default:
+      g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
+                   _("A layer of this size needs about %.1f GiB, but this machine has "
+                     "%.1f GiB of memory"), needed_gib, physical_gib);
+      break;
+    }
   return FALSE;
 }

@@ -9,9 +9,17 @@
 
 G_BEGIN_DECLS
 
+/* What a checked size is for; each has its own message. */
+typedef enum
+{
+  ST_MEMORY_FOR_MATRIX,  /* reading a Matrix Market file */
+  ST_MEMORY_FOR_MODEL,   /* loading a model file */
+  ST_MEMORY_FOR_LAYER,   /* building a layer */
+} StMemoryPurpose;
+
 guint64  st_memory_get_physical (void);
-gboolean st_memory_check        (guint64      bytes,
-                                 const char  *what,
-                                 GError     **error);
+gboolean st_memory_check        (guint64          bytes,
+                                 StMemoryPurpose  purpose,
+                                 GError         **error);
 
 G_END_DECLS

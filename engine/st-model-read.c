@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -29,7 +30,7 @@
 typedef struct
 {
   const char *name;
-  char *context;         /* "layer 2", for messages */
+  char *context;         /* "layer 2" or a part of the header, for messages */
   gsize element_size;
   guint64 count;
   guint64 offset;
@@ -106,6 +107,16 @@ model_read_clear (ModelRead *read)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ModelRead, model_read_clear)
 
+/* Returns: (transfer full): how messages name layer @index, such as
+ * "layer 2". */
+static char *
+format_layer_context (guint index)
+{
+  /* Translators: names a layer at the start of a message, as in
+   * “layer 2: the member “rows” is missing or not a whole number”. */
+  return g_strdup_printf (_("layer %u"), index + 1);
+}
+
 /* Note one array from @specs; an absent optional array is not an error. */
 static gboolean
 describe_array (ModelRead    *read,
@@ -135,8 +146,10 @@ describe_array (ModelRead    *read,
   if (found_dtype == NULL)
     return FALSE;
   if (strcmp (found_dtype, dtype) != 0)
-    return st_model_reader_fail (reader, error, "%s: the array “%s” has type “%s”, but must have "
-                                 "“%s”", context, name, found_dtype, dtype);
+    /* Translators: a layer such as “layer 2”, or a part of the header, the
+     * array's name, then two types such as “<f8”. */
+    return st_model_reader_fail (reader, error, _("%s: the array “%s” has the type “%s”, but "
+                                                  "needs “%s”"), context, name, found_dtype, dtype);
 
   spec = g_new0 (ArraySpec, 1);
   g_ptr_array_add (read->arrays, spec);
@@ -151,9 +164,15 @@ describe_array (ModelRead    *read,
     return FALSE;
 
   if (spec->count != count)
-    return st_model_reader_fail (reader, error, "%s: the array “%s” has %" G_GUINT64_FORMAT
-                                 " elements, but must have %" G_GUINT64_FORMAT,
-                                 context, name, spec->count, count);
+    {
+      g_autofree char *found = g_strdup_printf ("%" G_GUINT64_FORMAT, spec->count);
+      g_autofree char *needed = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+
+      /* Translators: a layer such as “layer 2”, or a part of the header, the
+       * array's name, then two numbers of elements. */
+      return st_model_reader_fail (reader, error, _("%s: the array “%s” has %s elements, but "
+                                                    "needs %s"), context, name, found, needed);
+    }
 
   if (spec_out != NULL)
     *spec_out = spec;
@@ -170,7 +189,7 @@ describe_layer (ModelRead  *read,
   static const char *const bias_state_names[ST_LAYER_N_STATES] = { "bias_state1", "bias_state2" };
   StModelReader *reader = &read->reader;
   LayerRead *layer = &read->layers[index];
-  g_autofree char *context = g_strdup_printf ("layer %u", index + 1);
+  g_autofree char *context = format_layer_context (index);
   JsonObject *object;
   JsonObject *specs;
   const char *text;
@@ -178,7 +197,7 @@ describe_layer (ModelRead  *read,
   guint64 cols;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return st_model_reader_fail (reader, error, "%s is not a JSON object", context);
+    return st_model_reader_fail (reader, error, _("layer %u is not a JSON object"), index + 1);
   object = json_node_get_object (node);
 
   if (!st_model_reader_get_uint (reader, object, context, "rows", ST_LAYER_MAX_DIMENSION, &rows,
@@ -188,27 +207,34 @@ describe_layer (ModelRead  *read,
       !st_model_reader_get_uint (reader, object, context, "nnz", ST_LAYER_MAX_NNZ, &layer->nnz,
                                  error))
     return FALSE;
+  /* Both are at most ST_LAYER_MAX_DIMENSION now, so they fit in a guint. */
   if (rows == 0 || cols == 0)
-    return st_model_reader_fail (reader, error, "%s has %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
-                                 " weights; a layer needs at least one row and one column",
-                                 context, rows, cols);
+    return st_model_reader_fail (reader, error, _("layer %u has %u x %u weights, but a layer "
+                                                  "needs at least one row and one column"),
+                                 index + 1, (guint) rows, (guint) cols);
   if (layer->nnz > rows * cols)
-    return st_model_reader_fail (reader, error, "%s declares %" G_GUINT64_FORMAT " stored entries, "
-                                 "more than its %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
-                                 " positions", context, layer->nnz, rows, cols);
+    {
+      g_autofree char *nnz = g_strdup_printf ("%" G_GUINT64_FORMAT, layer->nnz);
+
+      /* Translators: a layer number, a number of entries, then the layer's shape. */
+      return st_model_reader_fail (reader, error, _("layer %u declares %s stored entries, more "
+                                                    "than its %u x %u positions"),
+                                   index + 1, nnz, (guint) rows, (guint) cols);
+    }
   layer->rows = (guint) rows;
   layer->cols = (guint) cols;
 
   if ((text = st_model_reader_get_string (reader, object, context, "activation", error)) == NULL)
     return FALSE;
   if (!st_activation_from_string (text, &layer->activation))
-    return st_model_reader_fail (reader, error, "%s: the activation “%s” is unknown", context,
+    return st_model_reader_fail (reader, error, _("%s: the activation “%s” is unknown"), context,
                                  text);
 
   if ((text = st_model_reader_get_string (reader, object, context, "layout", error)) == NULL)
     return FALSE;
   if (!st_layout_from_string (text, &layer->layout))
-    return st_model_reader_fail (reader, error, "%s: the layout “%s” is unknown", context, text);
+    return st_model_reader_fail (reader, error, _("%s: the layout “%s” is unknown"), context,
+                                 text);
 
   if (!st_model_reader_get_boolean (reader, object, context, "bias", &layer->has_bias, error) ||
       (specs = st_model_reader_get_object (reader, object, context, "arrays", error)) == NULL)
@@ -250,7 +276,10 @@ describe_optional_arrays (ModelRead  *read,
 
   if (json_object_has_member (read->header, "standardization"))
     {
-      object = st_model_reader_get_object (reader, read->header, "header", "standardization",
+      /* Translators: the model file's JSON header, named at the start of a
+       * message such as “header: the member “inputs” is missing or not a whole
+       * number”. */
+      object = st_model_reader_get_object (reader, read->header, _("header"), "standardization",
                                            error);
       if (object == NULL ||
           !describe_array (read, object, "standardization", "mean", "<f8", read->inputs, FALSE,
@@ -262,7 +291,7 @@ describe_optional_arrays (ModelRead  *read,
 
   if (json_object_has_member (read->header, "history"))
     {
-      object = st_model_reader_get_object (reader, read->header, "header", "history", error);
+      object = st_model_reader_get_object (reader, read->header, _("header"), "history", error);
       if (object == NULL ||
           !st_model_reader_get_uint (reader, object, "history", "rows", G_MAXUINT,
                                      &read->history_rows, error) ||
@@ -292,21 +321,28 @@ allocate_arrays (ModelRead  *read,
       end = MAX (end, spec->offset + spec->count * spec->element_size);
     }
 
-  if (!st_memory_check (total + total / 2, "Loading this model", error))
+  if (!st_memory_check (total + total / 2, ST_MEMORY_FOR_MODEL, error))
     {
-      g_prefix_error (error, "%s: ", read->reader.name);
+      /* Translators: a file name before another message. */
+      g_prefix_error (error, _("%s: "), read->reader.name);
       return FALSE;
     }
 
   if (read->reader.size != G_MAXUINT64 &&
       (read->reader.size < read->reader.header_bytes ||
        end > read->reader.size - read->reader.header_bytes))
-    return st_model_reader_fail (&read->reader, error,
-                                 "the header describes %" G_GUINT64_FORMAT " bytes of arrays, "
-                                 "but only %" G_GUINT64_FORMAT " bytes follow it; the file is "
-                                 "truncated, so save the model again from its source", end,
-                                 read->reader.size - MIN (read->reader.size,
-                                                          read->reader.header_bytes));
+    {
+      guint64 after_header = read->reader.size - MIN (read->reader.size,
+                                                       read->reader.header_bytes);
+      g_autofree char *described = g_strdup_printf ("%" G_GUINT64_FORMAT, end);
+      g_autofree char *present = g_strdup_printf ("%" G_GUINT64_FORMAT, after_header);
+
+      return st_model_reader_fail (&read->reader, error,
+                                   /* Translators: two sizes in bytes. */
+                                   _("the header describes %s bytes of arrays, but only %s bytes "
+                                     "follow it; the file is truncated, so save the model again "
+                                     "from its source"), described, present);
+    }
 
   for (guint l = 0; l < read->n_layers; l++)
     {
@@ -315,7 +351,7 @@ allocate_arrays (ModelRead  *read,
       layer->csr = gsl_spmatrix_alloc_nzmax (layer->rows, layer->cols, layer->nnz,
                                              GSL_SPMATRIX_CSR);
       if (layer->csr == NULL)
-        return st_model_reader_fail (&read->reader, error, "not enough memory for layer %u",
+        return st_model_reader_fail (&read->reader, error, _("not enough memory for layer %u"),
                                      l + 1);
       layer->col_index->target = layer->csr->i;
       layer->value->target = layer->csr->data;
@@ -330,8 +366,9 @@ allocate_arrays (ModelRead  *read,
 
       *spec->slot = g_try_malloc (MAX (spec->count * spec->element_size, 1));
       if (*spec->slot == NULL)
-        return st_model_reader_fail (&read->reader, error, "not enough memory for %s",
-                                     spec->context);
+        /* Translators: a layer such as “layer 2”, or a part of the header. */
+        return st_model_reader_fail (&read->reader, error, _("not enough memory for the arrays "
+                                                             "of %s"), spec->context);
       spec->target = *spec->slot;
     }
 
@@ -385,9 +422,9 @@ read_arrays (ModelRead  *read,
     {
       ArraySpec *spec = g_ptr_array_index (read->arrays, k);
       gsize bytes = spec->count * spec->element_size;
-      g_autofree char *what = g_strdup_printf ("“%s” of %s", spec->name, spec->context);
 
-      if (!st_model_reader_read_at (&read->reader, spec->offset, spec->target, bytes, what, error))
+      if (!st_model_reader_read_at (&read->reader, spec->offset, spec->target, bytes,
+                                    spec->context, spec->name, error))
         return FALSE;
       from_little_endian (spec);
 
@@ -399,20 +436,68 @@ read_arrays (ModelRead  *read,
   return TRUE;
 }
 
+/* The arrays whose values check_finite() checks, each with its own message. */
+typedef enum
+{
+  VALUES_BIAS,
+  VALUES_OPTIMIZER_STATE,
+  VALUES_BIAS_OPTIMIZER_STATE,
+  VALUES_INPUT_MEAN,
+  VALUES_INPUT_SCALE,
+} ValueArray;
+
 static gboolean
 check_finite (ModelRead     *read,
               const double  *values,
               gsize          n,
               const char    *context,
-              const char    *what,
+              ValueArray     array,
               GError       **error)
 {
-  for (gsize k = 0; values != NULL && k < n; k++)
-    if (!isfinite (values[k]))
-      return st_model_reader_fail (&read->reader, error, "%s: %s %" G_GSIZE_FORMAT " is not a "
-                                   "finite number", context, what, k + 1);
+  g_autofree char *position = NULL;
+  gsize k;
 
-  return TRUE;
+  for (k = 0; values != NULL && k < n; k++)
+    if (!isfinite (values[k]))
+      break;
+  if (values == NULL || k == n)
+    return TRUE;
+
+  position = g_strdup_printf ("%" G_GSIZE_FORMAT, k + 1);
+  switch (array)
+    {
+    case VALUES_BIAS:
+      return st_model_reader_fail (&read->reader, error,
+                                   /* Translators: a layer such as “layer 2”, or a part of
+                                    * the header, then a position that counts from 1. */
+                                   _("%s: bias value %s is not a finite number"),
+                                   context, position);
+    case VALUES_OPTIMIZER_STATE:
+      return st_model_reader_fail (&read->reader, error,
+                                   /* Translators: a layer such as “layer 2”, or a part of
+                                    * the header, then a position that counts from 1. */
+                                   _("%s: optimizer state value %s is not a finite number"),
+                                   context, position);
+    case VALUES_BIAS_OPTIMIZER_STATE:
+      return st_model_reader_fail (&read->reader, error,
+                                   /* Translators: a layer such as “layer 2”, or a part of
+                                    * the header, then a position that counts from 1. */
+                                   _("%s: bias optimizer state value %s is not a finite number"),
+                                   context, position);
+    case VALUES_INPUT_MEAN:
+      return st_model_reader_fail (&read->reader, error,
+                                   /* Translators: a layer such as “layer 2”, or a part of
+                                    * the header, then a position that counts from 1. */
+                                   _("%s: input mean %s is not a finite number"),
+                                   context, position);
+    case VALUES_INPUT_SCALE:
+    default:
+      return st_model_reader_fail (&read->reader, error,
+                                   /* Translators: a layer such as “layer 2”, or a part of
+                                    * the header, then a position that counts from 1. */
+                                   _("%s: input scale %s is not a finite number"),
+                                   context, position);
+    }
 }
 
 /* Put state arrays, stored in canonical order, into the layer in its
@@ -447,33 +532,40 @@ build_layer (ModelRead  *read,
              GError    **error)
 {
   LayerRead *layer = &read->layers[index];
-  g_autofree char *context = g_strdup_printf ("layer %u", index + 1);
+  g_autofree char *context = format_layer_context (index);
   StLayer *built;
 
   for (guint i = 0; i <= layer->rows; i++)
     {
       if (layer->row_ptr[i] < 0 || (guint64) layer->row_ptr[i] > layer->nnz)
         {
-          st_model_reader_fail (&read->reader, error, "%s: row pointer %u is %" G_GINT64_FORMAT
-                                ", outside 0..%" G_GUINT64_FORMAT, context, i + 1,
-                                layer->row_ptr[i], layer->nnz);
+          g_autofree char *pointer = g_strdup_printf ("%" G_GINT64_FORMAT, layer->row_ptr[i]);
+          g_autofree char *nnz = g_strdup_printf ("%" G_GUINT64_FORMAT, layer->nnz);
+
+          /* Translators: a layer such as “layer 2”, the pointer's position,
+           * its value, then the layer's number of stored entries. */
+          st_model_reader_fail (&read->reader, error, _("%s: row pointer %u is %s, outside 0..%s"),
+                                context, i + 1, pointer, nnz);
           return NULL;
         }
       layer->csr->p[i] = (int) layer->row_ptr[i];
     }
 
-  if (!check_finite (read, layer->bias, layer->rows, context, "bias", error))
+  if (!check_finite (read, layer->bias, layer->rows, context, VALUES_BIAS, error))
     return NULL;
   for (guint s = 0; s < ST_LAYER_N_STATES; s++)
-    if (!check_finite (read, layer->state[s], layer->nnz, context, "optimizer state", error) ||
-        !check_finite (read, layer->bias_state[s], layer->rows, context, "bias optimizer state",
-                       error))
+    if (!check_finite (read, layer->state[s], layer->nnz, context, VALUES_OPTIMIZER_STATE,
+                       error) ||
+        !check_finite (read, layer->bias_state[s], layer->rows, context,
+                       VALUES_BIAS_OPTIMIZER_STATE, error))
       return NULL;
 
   built = st_layer_new_from_csr (g_steal_pointer (&layer->csr), layer->nnz, layer->layout, error);
   if (built == NULL)
     {
-      g_prefix_error (error, "%s: %s: ", read->reader.name, context);
+      /* Translators: a file name and a layer such as “layer 2” before
+       * another message. */
+      g_prefix_error (error, _("%s: %s: "), read->reader.name, context);
       return NULL;
     }
 
@@ -502,28 +594,32 @@ build_network (ModelRead  *read,
         return NULL;
     }
 
+  /* read->inputs is at most ST_LAYER_MAX_DIMENSION, so it fits in a guint. */
   if (st_network_get_n_inputs (network) != read->inputs)
-    return st_model_reader_fail (&read->reader, error, "the header says the model has %"
-                                 G_GUINT64_FORMAT " inputs, but its first layer has %u columns",
-                                 read->inputs, st_network_get_n_inputs (network)), NULL;
+    return st_model_reader_fail (&read->reader, error, _("the header says the model has %u "
+                                                         "inputs, but its first layer has %u "
+                                                         "columns"),
+                                 (guint) read->inputs, st_network_get_n_inputs (network)), NULL;
 
   if (!st_network_validate (network, error))
     {
-      g_prefix_error (error, "%s: ", read->reader.name);
+      /* Translators: a file name before another message. */
+      g_prefix_error (error, _("%s: "), read->reader.name);
       return NULL;
     }
 
   if (read->mean != NULL)
     {
-      if (!check_finite (read, read->mean, read->inputs, "standardization", "input mean", error) ||
-          !check_finite (read, read->scale, read->inputs, "standardization", "input scale",
+      if (!check_finite (read, read->mean, read->inputs, "standardization", VALUES_INPUT_MEAN,
+                         error) ||
+          !check_finite (read, read->scale, read->inputs, "standardization", VALUES_INPUT_SCALE,
                          error))
         return NULL;
       st_network_set_standardization (network, read->mean, read->scale);
     }
 
   if (json_object_has_member (read->header, "updates") &&
-      !st_model_reader_get_uint (&read->reader, read->header, "header", "updates", G_MAXINT64,
+      !st_model_reader_get_uint (&read->reader, read->header, _("header"), "updates", G_MAXINT64,
                                  &updates, error))
     return NULL;
   st_network_set_updates (network, updates);
@@ -543,13 +639,14 @@ read_class_names (ModelRead  *read,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return st_model_reader_fail (&read->reader, error, "“class_names” is not a list");
+    return st_model_reader_fail (&read->reader, error, _("“class_names” is not a list"));
 
   array = json_node_get_array (node);
   n = json_array_get_length (array);
   if (n > st_network_get_n_outputs (model->network))
-    return st_model_reader_fail (&read->reader, error, "the model names %u classes but has only "
-                                 "%u outputs", n, st_network_get_n_outputs (model->network));
+    return st_model_reader_fail (&read->reader, error, _("the model names %u classes, but has "
+                                                         "only %u outputs"),
+                                 n, st_network_get_n_outputs (model->network));
 
   model->class_names = g_new0 (char *, n + 1);
   for (guint c = 0; c < n; c++)
@@ -557,7 +654,8 @@ read_class_names (ModelRead  *read,
       JsonNode *name = json_array_get_element (array, c);
 
       if (!JSON_NODE_HOLDS_VALUE (name) || json_node_get_value_type (name) != G_TYPE_STRING)
-        return st_model_reader_fail (&read->reader, error, "class name %u is not a string", c + 1);
+        return st_model_reader_fail (&read->reader, error, _("class name %u is not a string"),
+                                     c + 1);
       model->class_names[c] = g_strdup (json_node_get_string (name));
     }
 
@@ -579,7 +677,7 @@ read_optimizer (ModelRead    *read,
       (kind = st_model_reader_get_string (reader, object, "optimizer", "kind", error)) == NULL)
     return FALSE;
   if (!st_optimizer_kind_from_string (kind, &optimizer->kind))
-    return st_model_reader_fail (reader, error, "the optimizer “%s” is unknown", kind);
+    return st_model_reader_fail (reader, error, _("the optimizer “%s” is unknown"), kind);
 
   return st_model_reader_get_double (reader, object, "optimizer", "momentum",
                                      &optimizer->momentum, error) &&
@@ -609,7 +707,7 @@ read_schedule (ModelRead   *read,
       (kind = st_model_reader_get_string (reader, object, "schedule", "kind", error)) == NULL)
     return FALSE;
   if (!st_schedule_kind_from_string (kind, &schedule->kind))
-    return st_model_reader_fail (reader, error, "the schedule “%s” is unknown", kind);
+    return st_model_reader_fail (reader, error, _("the schedule “%s” is unknown"), kind);
 
   if (!st_model_reader_get_uint (reader, object, "schedule", "step_epochs", G_MAXUINT, &number,
                                  error))
@@ -639,7 +737,7 @@ read_training (ModelRead  *read,
   if (!json_object_has_member (read->header, "training"))
     return TRUE;
 
-  training = st_model_reader_get_object (reader, read->header, "header", "training", error);
+  training = st_model_reader_get_object (reader, read->header, _("header"), "training", error);
   if (training == NULL ||
       !st_model_reader_get_double (reader, training, "training", "learning_rate",
                                    &settings->learning_rate, error) ||
@@ -676,8 +774,8 @@ read_training (ModelRead  *read,
       !(settings->max_norm >= 0.0) ||
       !st_optimizer_validate (&settings->optimizer, NULL) ||
       !st_schedule_validate (&settings->schedule, NULL))
-    return st_model_reader_fail (reader, error, "the training settings hold a value out of "
-                                 "range");
+    return st_model_reader_fail (reader, error, _("the training settings contain a value "
+                                                  "outside its valid range"));
 
   model->has_training = TRUE;
   return TRUE;
@@ -699,8 +797,13 @@ build_history (ModelRead  *read,
 
       if (!(row[0] >= 0.0 && row[0] <= G_MAXUINT && row[0] == floor (row[0])) ||
           !(row[1] >= 0.0 && row[1] <= 9007199254740992.0 && row[1] == floor (row[1])))
-        return st_model_reader_fail (&read->reader, error, "history row %" G_GUINT64_FORMAT
-                                     " has an epoch or step that is not a whole number", k + 1);
+        {
+          g_autofree char *row_number = g_strdup_printf ("%" G_GUINT64_FORMAT, k + 1);
+
+          return st_model_reader_fail (&read->reader, error, _("history row %s has an epoch or "
+                                                               "step that is not a whole number"),
+                                       row_number);
+        }
 
       record.epoch = (guint) row[0];
       record.step = (guint64) row[1];
@@ -754,21 +857,22 @@ st_model_read (GFile          *file,
     return NULL;
   read.header = json_node_get_object (root);
 
-  if (!st_model_reader_get_uint (&read.reader, read.header, "header", "inputs",
+  if (!st_model_reader_get_uint (&read.reader, read.header, _("header"), "inputs",
                                  ST_LAYER_MAX_DIMENSION, &read.inputs, error) ||
-      (loss_name = st_model_reader_get_string (&read.reader, read.header, "header", "loss",
+      (loss_name = st_model_reader_get_string (&read.reader, read.header, _("header"), "loss",
                                                error)) == NULL)
     return NULL;
   if (!st_loss_from_string (loss_name, &loss))
-    return st_model_reader_fail (&read.reader, error, "the loss “%s” is unknown", loss_name), NULL;
+    return st_model_reader_fail (&read.reader, error, _("the loss “%s” is unknown"),
+                                 loss_name), NULL;
 
   layers_node = json_object_get_member (read.header, "layers");
   if (layers_node == NULL || !JSON_NODE_HOLDS_ARRAY (layers_node))
-    return st_model_reader_fail (&read.reader, error, "the header has no “layers” list"), NULL;
+    return st_model_reader_fail (&read.reader, error, _("the header has no “layers” list")), NULL;
   layer_list = json_node_get_array (layers_node);
   read.n_layers = json_array_get_length (layer_list);
   if (read.n_layers == 0)
-    return st_model_reader_fail (&read.reader, error, "the model has no layers"), NULL;
+    return st_model_reader_fail (&read.reader, error, _("the model has no layers")), NULL;
 
   read.layers = g_new0 (LayerRead, read.n_layers);
   if (!describe_optional_arrays (&read, error))

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -38,7 +39,8 @@ st_model_reader_fail (StModelReader  *reader,
   reason = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_set_error (error, ST_ERROR, ST_ERROR_PARSE, "%s: %s", reader->name, reason);
+  /* Translators: a file name, then what is wrong with it. */
+  g_set_error (error, ST_ERROR, ST_ERROR_PARSE, _("%s: %s"), reader->name, reason);
   return FALSE;
 }
 
@@ -74,12 +76,13 @@ read_line_limited (StModelReader  *reader,
         {
           if (fill_error != NULL)
             {
-              g_propagate_prefixed_error (error, g_steal_pointer (&fill_error), "%s: ",
+              /* Translators: a file name before another message. */
+              g_propagate_prefixed_error (error, g_steal_pointer (&fill_error), _("%s: "),
                                           reader->name);
               return FALSE;
             }
-          return st_model_reader_fail (reader, error, "the file ends inside its header; "
-                                       "it is truncated or not a model file");
+          return st_model_reader_fail (reader, error, _("the file ends inside its header; "
+                                                        "it is truncated or not a model file"));
         }
 
       data = g_buffered_input_stream_peek_buffer (buffered, &available);
@@ -88,8 +91,12 @@ read_line_limited (StModelReader  *reader,
         available = (gsize) (newline - data);
 
       if (line->len + available > limit)
-        return st_model_reader_fail (reader, error, "the header is longer than %" G_GSIZE_FORMAT
-                                     " bytes; this is not a model file", limit);
+        {
+          g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, limit);
+
+          return st_model_reader_fail (reader, error, _("the header is longer than %s bytes; "
+                                                        "this is not a model file"), bytes);
+        }
 
       g_string_append_len (line, data, (gssize) available);
       reader->header_bytes += available + (newline != NULL);
@@ -112,18 +119,27 @@ read_magic (StModelReader  *reader,
 
   if (!read_line_limited (reader, 64, line, NULL) ||
       !g_str_has_prefix (line->str, ST_MODEL_MAGIC " "))
-    return st_model_reader_fail (reader, error, "this is not a Sparse Trainer model: "
-                                 "the first line is not “" ST_MODEL_MAGIC " VERSION”");
+    return st_model_reader_fail (reader, error,
+                                 /* Translators: “%s VERSION” is the first line that a model
+                                  * file must have: %s is always “sparse-trainer-model” and
+                                  * VERSION stands for a whole number. */
+                                 _("this is not a Sparse Trainer model: the first line is not "
+                                   "“%s VERSION”"), ST_MODEL_MAGIC);
 
   version = g_ascii_strtoull (line->str + strlen (ST_MODEL_MAGIC " "), &end, 10);
   if (end == NULL || *end != '\0' || version == 0)
-    return st_model_reader_fail (reader, error, "the format version “%s” is not a whole number",
+    return st_model_reader_fail (reader, error, _("the format version “%s” is not a whole number"),
                                  line->str + strlen (ST_MODEL_MAGIC " "));
 
   if (version > ST_MODEL_FORMAT_VERSION)
-    return st_model_reader_fail (reader, error, "the file has format version %" G_GUINT64_FORMAT
-                                 ", but this Sparse Trainer reads versions up to %d; install a "
-                                 "newer Sparse Trainer", version, ST_MODEL_FORMAT_VERSION);
+    {
+      g_autofree char *version_text = g_strdup_printf ("%" G_GUINT64_FORMAT, version);
+
+      return st_model_reader_fail (reader, error,
+                                   _("the file has format version %s, but this Sparse Trainer "
+                                     "reads versions up to %d; install a newer Sparse Trainer"),
+                                   version_text, ST_MODEL_FORMAT_VERSION);
+    }
 
   reader->version = (guint) version;
   return TRUE;
@@ -180,7 +196,8 @@ st_model_reader_read_header (StModelReader  *reader,
 
   if (!json_parser_load_from_data (parser, line->str, (gssize) line->len, &json_error))
     {
-      st_model_reader_fail (reader, error, "the header is not valid JSON: %s",
+      /* Translators: %s is the JSON parser's reason. */
+      st_model_reader_fail (reader, error, _("the header is not valid JSON: %s"),
                             json_error->message);
       return NULL;
     }
@@ -188,7 +205,7 @@ st_model_reader_read_header (StModelReader  *reader,
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      st_model_reader_fail (reader, error, "the header is not a JSON object");
+      st_model_reader_fail (reader, error, _("the header is not a JSON object"));
       return NULL;
     }
 
@@ -202,7 +219,8 @@ st_model_reader_read_header (StModelReader  *reader,
  *   the end of the last array read
  * @target: (out caller-allocates): @bytes bytes of memory
  * @bytes: the array's size
- * @what: the array's name and owner, for messages
+ * @context: the array's owner for messages, such as "layer 2"
+ * @name: the array's name in the header
  * @error: return location for an error
  *
  * Reads one array.  Arrays must be read in increasing offset order.
@@ -212,13 +230,17 @@ st_model_reader_read_at (StModelReader  *reader,
                          guint64         offset,
                          void           *target,
                          gsize           bytes,
-                         const char     *what,
+                         const char     *context,
+                         const char     *name,
                          GError        **error)
 {
   gsize got = 0;
 
   if (offset < reader->position)
-    return st_model_reader_fail (reader, error, "the array %s overlaps the one before it", what);
+    /* Translators: a layer such as “layer 2”, or a part of the header, then
+     * the array's name. */
+    return st_model_reader_fail (reader, error, _("%s: the array “%s” overlaps the one before it"),
+                                 context, name);
 
   if (offset > reader->position)
     {
@@ -228,15 +250,21 @@ st_model_reader_read_at (StModelReader  *reader,
       if (skipped < 0)
         return FALSE;
       if ((guint64) skipped != gap)
-        return st_model_reader_fail (reader, error, "the file ends before the array %s; "
-                                     "it is truncated", what);
+        return st_model_reader_fail (reader, error,
+                                     /* Translators: a layer such as “layer 2”, or a part of
+                                      * the header, then the array's name. */
+                                     _("%s: the file ends before the array “%s”; "
+                                       "it is truncated"), context, name);
     }
 
   if (!g_input_stream_read_all (reader->stream, target, bytes, &got, reader->cancellable, error))
     return FALSE;
   if (got != bytes)
-    return st_model_reader_fail (reader, error, "the file ends inside the array %s; "
-                                 "it is truncated", what);
+    return st_model_reader_fail (reader, error,
+                                 /* Translators: a layer such as “layer 2”, or a part of the
+                                  * header, then the array's name. */
+                                 _("%s: the file ends inside the array “%s”; it is truncated"),
+                                 context, name);
 
   reader->position = offset + bytes;
   return TRUE;
@@ -259,13 +287,22 @@ st_model_reader_get_uint (StModelReader  *reader,
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_INT64)
-    return st_model_reader_fail (reader, error, "%s: the member “%s” is missing or not a whole "
-                                 "number", context, name);
+    /* Translators: a layer such as “layer 2”, or a part of the header, then
+     * the member's name. */
+    return st_model_reader_fail (reader, error, _("%s: the member “%s” is missing or not a whole "
+                                                  "number"), context, name);
 
   number = json_node_get_int (node);
   if (number < 0 || (guint64) number > max)
-    return st_model_reader_fail (reader, error, "%s: “%s” is %" G_GINT64_FORMAT ", outside 0..%"
-                                 G_GUINT64_FORMAT, context, name, number, max);
+    {
+      g_autofree char *number_text = g_strdup_printf ("%" G_GINT64_FORMAT, number);
+      g_autofree char *max_text = g_strdup_printf ("%" G_GUINT64_FORMAT, max);
+
+      /* Translators: a layer such as “layer 2”, or a part of the header, the
+       * member's name, its value, then the largest value allowed. */
+      return st_model_reader_fail (reader, error, _("%s: “%s” is %s, outside 0..%s"), context,
+                                   name, number_text, max_text);
+    }
 
   *value = (guint64) number;
   return TRUE;
@@ -288,7 +325,7 @@ st_model_reader_get_double (StModelReader  *reader,
   if (type == G_TYPE_STRING)
     {
       if (!st_parse_double (json_node_get_string (node), value))
-        return st_model_reader_fail (reader, error, "%s: “%s” is “%s”, not a number", context,
+        return st_model_reader_fail (reader, error, _("%s: “%s” is “%s”, not a number"), context,
                                      name, json_node_get_string (node));
     }
   else if (type == G_TYPE_DOUBLE)
@@ -296,11 +333,12 @@ st_model_reader_get_double (StModelReader  *reader,
   else if (type == G_TYPE_INT64)
     *value = (double) json_node_get_int (node);
   else
-    return st_model_reader_fail (reader, error, "%s: the member “%s” is missing or not a number",
+    return st_model_reader_fail (reader, error, _("%s: the member “%s” is missing or not a number"),
                                  context, name);
 
   if (!isfinite (*value))
-    return st_model_reader_fail (reader, error, "%s: “%s” is not a finite number", context, name);
+    return st_model_reader_fail (reader, error, _("%s: “%s” is not a finite number"), context,
+                                 name);
 
   return TRUE;
 }
@@ -317,8 +355,8 @@ st_model_reader_get_boolean (StModelReader  *reader,
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return st_model_reader_fail (reader, error, "%s: the member “%s” is missing or not true or "
-                                 "false", context, name);
+    return st_model_reader_fail (reader, error, _("%s: the member “%s” is missing or not true or "
+                                                  "false"), context, name);
 
   *value = json_node_get_boolean (node);
   return TRUE;
@@ -336,7 +374,7 @@ st_model_reader_get_string (StModelReader  *reader,
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      st_model_reader_fail (reader, error, "%s: the member “%s” is missing or not a string",
+      st_model_reader_fail (reader, error, _("%s: the member “%s” is missing or not a string"),
                             context, name);
       return NULL;
     }
@@ -355,7 +393,7 @@ st_model_reader_get_object (StModelReader  *reader,
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      st_model_reader_fail (reader, error, "%s: the member “%s” is missing or not an object",
+      st_model_reader_fail (reader, error, _("%s: the member “%s” is missing or not an object"),
                             context, name);
       return NULL;
     }

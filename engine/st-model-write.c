@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -436,20 +437,18 @@ write_history (Output           *out,
   return write_doubles (out, values, NULL, (gsize) n * G_N_ELEMENTS (history_columns), error);
 }
 
+/* Returns: %TRUE when all @n values are finite.  Otherwise returns %FALSE
+ * and stores the first value that is not finite in @bad. */
 static gboolean
-check_finite (const double  *values,
-              gsize          n,
-              const char    *what,
-              guint          layer,
-              GError       **error)
+all_finite (const double  *values,
+            gsize          n,
+            double        *bad)
 {
   for (gsize k = 0; values != NULL && k < n; k++)
     {
       if (!isfinite (values[k]))
         {
-          g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
-                       "Layer %u holds %s that is not a finite number (%g); "
-                       "the model is not saved", layer + 1, what, values[k]);
+          *bad = values[k];
           return FALSE;
         }
     }
@@ -464,6 +463,8 @@ check_model_finite (const StModel  *model,
                     GError        **error)
 {
   const StNetwork *network = model->network;
+  guint n_inputs = st_network_get_n_inputs (network);
+  double bad;
 
   for (guint l = 0; l < st_network_get_n_layers (network); l++)
     {
@@ -471,22 +472,51 @@ check_model_finite (const StModel  *model,
       gsize nnz = st_layer_get_nnz (layer);
       guint rows = st_layer_get_rows (layer);
 
-      if (!check_finite (layer->weights->data, nnz, "a weight", l, error) ||
-          !check_finite (layer->bias, rows, "a bias", l, error))
-        return FALSE;
+      if (!all_finite (layer->weights->data, nnz, &bad))
+        {
+          g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
+                       _("Layer %u contains a weight that is not a finite number (%g); "
+                         "the model is not saved"), l + 1, bad);
+          return FALSE;
+        }
+      if (!all_finite (layer->bias, rows, &bad))
+        {
+          g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
+                       _("Layer %u contains a bias that is not a finite number (%g); "
+                         "the model is not saved"), l + 1, bad);
+          return FALSE;
+        }
 
       for (guint s = 0; s < ST_LAYER_N_STATES; s++)
-        if (!check_finite (layer->weight_state[s], nnz, "an optimizer state", l, error) ||
-            !check_finite (layer->bias_state[s], rows, "an optimizer state", l, error))
-          return FALSE;
+        {
+          if (!all_finite (layer->weight_state[s], nnz, &bad) ||
+              !all_finite (layer->bias_state[s], rows, &bad))
+            {
+              g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
+                           _("Layer %u contains an optimizer state value that is not a finite "
+                             "number (%g); the model is not saved"), l + 1, bad);
+              return FALSE;
+            }
+        }
     }
 
-  if (st_network_get_input_mean (network) != NULL &&
-      (!check_finite (st_network_get_input_mean (network), st_network_get_n_inputs (network),
-                      "an input mean", 0, error) ||
-       !check_finite (st_network_get_input_scale (network), st_network_get_n_inputs (network),
-                      "an input scale", 0, error)))
-    return FALSE;
+  if (st_network_get_input_mean (network) == NULL)
+    return TRUE;
+
+  if (!all_finite (st_network_get_input_mean (network), n_inputs, &bad))
+    {
+      g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
+                   _("The input standardization contains a mean that is not a finite number "
+                     "(%g); the model is not saved"), bad);
+      return FALSE;
+    }
+  if (!all_finite (st_network_get_input_scale (network), n_inputs, &bad))
+    {
+      g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
+                   _("The input standardization contains a scale that is not a finite number "
+                     "(%g); the model is not saved"), bad);
+      return FALSE;
+    }
 
   return TRUE;
 }

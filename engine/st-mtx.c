@@ -22,6 +22,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -97,15 +98,18 @@ fail (MtxParser   *parser,
       ...)
 {
   g_autofree char *reason = NULL;
+  g_autofree char *line = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                           st_line_reader_get_line_number (parser->reader));
   va_list args;
 
   va_start (args, format);
   reason = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_set_error (error, ST_ERROR, ST_ERROR_PARSE, "%s: line %" G_GUINT64_FORMAT ": %s",
-               st_line_reader_get_name (parser->reader),
-               st_line_reader_get_line_number (parser->reader), reason);
+  g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
+               /* Translators: a file name, a line number and what is wrong there. */
+               _("%s: line %s: %s"),
+               st_line_reader_get_name (parser->reader), line, reason);
   return FALSE;
 }
 
@@ -171,29 +175,30 @@ parse_banner (MtxParser   *parser,
 
   if (n_words == 0 || (g_ascii_strcasecmp (words[0], "%%MatrixMarket") != 0 &&
                        g_ascii_strcasecmp (words[0], "%MatrixMarket") != 0))
-    return fail (parser, error, "the file does not start with the “%%%%MatrixMarket” banner; "
-                 "it is not a Matrix Market file");
+    return fail (parser, error, _("the file does not start with the “%%%%MatrixMarket” banner; "
+                                  "it is not a Matrix Market file"));
 
   if (g_ascii_strcasecmp (words[0], "%MatrixMarket") == 0)
     g_ptr_array_add (warnings,
-                     g_strdup_printf ("%s: line 1: non-standard banner “%s” with a single '%%'; "
-                                      "read as “%%%%MatrixMarket”",
+                     g_strdup_printf (_("%s: line 1: non-standard banner “%s” with a single “%%”; "
+                                        "it was read as “%%%%MatrixMarket”"),
                                       st_line_reader_get_name (parser->reader), words[0]));
 
   if (n_words != 5)
-    return fail (parser, error, "the banner has %u words; it needs five: "
-                 "%%%%MatrixMarket matrix coordinate|array real|integer|pattern "
-                 "general|symmetric|skew-symmetric", n_words);
+    return fail (parser, error, _("the banner has %u words, but it needs five: "
+                                  "%%%%MatrixMarket matrix coordinate|array real|integer|pattern "
+                                  "general|symmetric|skew-symmetric"), n_words);
 
   if (g_ascii_strcasecmp (words[1], "matrix") != 0)
-    return fail (parser, error, "the object “%s” is not supported; only “matrix” is", words[1]);
+    return fail (parser, error, _("the object “%s” is not supported; only “matrix” is"),
+                 words[1]);
 
   if (g_ascii_strcasecmp (words[2], "coordinate") == 0)
     parser->format = FORMAT_COORDINATE;
   else if (g_ascii_strcasecmp (words[2], "array") == 0)
     parser->format = FORMAT_ARRAY;
   else
-    return fail (parser, error, "the format “%s” is unknown; use “coordinate” or “array”",
+    return fail (parser, error, _("the format “%s” is unknown; use “coordinate” or “array”"),
                  words[2]);
 
   if (g_ascii_strcasecmp (words[3], "real") == 0)
@@ -203,11 +208,11 @@ parse_banner (MtxParser   *parser,
   else if (g_ascii_strcasecmp (words[3], "pattern") == 0)
     parser->field = FIELD_PATTERN;
   else if (g_ascii_strcasecmp (words[3], "complex") == 0)
-    return fail (parser, error, "complex matrices are not supported: network weights are real "
-                 "numbers; export the real part as a “real” matrix");
+    return fail (parser, error, _("complex matrices are not supported, because network weights "
+                                  "are real numbers; export the real part as a “real” matrix"));
   else
-    return fail (parser, error, "the field “%s” is unknown; use “real”, “integer” or “pattern”",
-                 words[3]);
+    return fail (parser, error,
+                 _("the field “%s” is unknown; use “real”, “integer” or “pattern”"), words[3]);
 
   if (g_ascii_strcasecmp (words[4], "general") == 0)
     parser->symmetry = SYMMETRY_GENERAL;
@@ -216,37 +221,48 @@ parse_banner (MtxParser   *parser,
   else if (g_ascii_strcasecmp (words[4], "skew-symmetric") == 0)
     parser->symmetry = SYMMETRY_SKEW;
   else if (g_ascii_strcasecmp (words[4], "hermitian") == 0)
-    return fail (parser, error, "Hermitian matrices are complex and not supported; "
-                 "network weights are real numbers");
+    return fail (parser, error, _("Hermitian matrices are complex and not supported, because "
+                                  "network weights are real numbers"));
   else
-    return fail (parser, error, "the symmetry “%s” is unknown; use “general”, “symmetric” "
-                 "or “skew-symmetric”", words[4]);
+    return fail (parser, error, _("the symmetry “%s” is unknown; use “general”, “symmetric” "
+                                  "or “skew-symmetric”"), words[4]);
 
   if (parser->format == FORMAT_ARRAY && parser->field == FIELD_PATTERN)
-    return fail (parser, error, "an array file cannot have the “pattern” field, "
-                 "because an array lists every value");
+    return fail (parser, error, _("an array file cannot have the “pattern” field, "
+                                  "because an array lists every value"));
 
   return TRUE;
 }
 
+/* Parse the row count when @is_row, otherwise the column count. */
 static gboolean
 parse_dimension (MtxParser   *parser,
                  const char  *token,
-                 const char  *what,
+                 gboolean     is_row,
                  guint       *dimension,
                  GError     **error)
 {
+  g_autofree char *text = NULL;
   guint64 value;
 
   if (!st_parse_uint64 (token, &value))
-    return fail (parser, error, "the %s count “%s” is not a whole number", what, token);
+    return fail (parser, error, is_row ? _("the row count “%s” is not a whole number")
+                                       : _("the column count “%s” is not a whole number"),
+                 token);
 
   if (value == 0)
-    return fail (parser, error, "the %s count is 0; a weight matrix needs at least one", what);
+    return fail (parser, error,
+                 is_row ? _("the row count is 0, but a weight matrix needs at least one row")
+                        : _("the column count is 0, but a weight matrix needs at least one "
+                            "column"));
 
   if (value > ST_LAYER_MAX_DIMENSION)
-    return fail (parser, error, "the %s count %" G_GUINT64_FORMAT " is above the limit of %u",
-                 what, value, ST_LAYER_MAX_DIMENSION);
+    {
+      text = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+      return fail (parser, error, is_row ? _("the row count %s is above the limit of %u")
+                                         : _("the column count %s is above the limit of %u"),
+                   text, ST_LAYER_MAX_DIMENSION);
+    }
 
   *dimension = (guint) value;
   return TRUE;
@@ -286,29 +302,54 @@ parse_size_line (MtxParser   *parser,
   parser->size_line = st_line_reader_get_line_number (parser->reader);
 
   if (n != expected)
-    return fail (parser, error, "the size line needs %u numbers (%s), but has %u",
-                 expected, expected == 3 ? "rows, columns, entries" : "rows, columns",
+    return fail (parser, error,
+                 expected == 3 ? _("the size line needs 3 numbers (rows, columns, entries), "
+                                   "but has %u")
+                               : _("the size line needs 2 numbers (rows, columns), but has %u"),
                  MIN (n, MAX_TOKENS));
 
-  if (!parse_dimension (parser, tokens[0], "row", &parser->rows, error) ||
-      !parse_dimension (parser, tokens[1], "column", &parser->cols, error))
+  if (!parse_dimension (parser, tokens[0], TRUE, &parser->rows, error) ||
+      !parse_dimension (parser, tokens[1], FALSE, &parser->cols, error))
     return FALSE;
 
   if (parser->symmetry != SYMMETRY_GENERAL && parser->rows != parser->cols)
-    return fail (parser, error, "a %s matrix must be square, but this one is %u x %u",
-                 parser->symmetry == SYMMETRY_SYMMETRIC ? "symmetric" : "skew-symmetric",
+    return fail (parser, error,
+                 parser->symmetry == SYMMETRY_SYMMETRIC
+                   ? _("a symmetric matrix must be square, but this one is %u x %u")
+                   : _("a skew-symmetric matrix must be square, but this one is %u x %u"),
                  parser->rows, parser->cols);
 
   if (parser->format == FORMAT_COORDINATE)
     {
       if (!st_parse_uint64 (tokens[2], &parser->declared))
-        return fail (parser, error, "the entry count “%s” is not a whole number", tokens[2]);
+        return fail (parser, error, _("the entry count “%s” is not a whole number"), tokens[2]);
 
       if (parser->declared > max_listed_entries (parser))
-        return fail (parser, error, "the header declares %" G_GUINT64_FORMAT " entries, more than "
-                     "the %" G_GUINT64_FORMAT " positions a %u x %u %s matrix can list",
-                     parser->declared, max_listed_entries (parser), parser->rows, parser->cols,
-                     parser->symmetry == SYMMETRY_GENERAL ? "general" : "symmetric");
+        {
+          g_autofree char *declared = g_strdup_printf ("%" G_GUINT64_FORMAT, parser->declared);
+          g_autofree char *positions = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                        max_listed_entries (parser));
+
+          if (parser->symmetry == SYMMETRY_GENERAL)
+            /* Translators: a number of entries, a number of positions, then the
+             * matrix's shape. */
+            return fail (parser, error, _("the header declares %s entries, more than the %s "
+                                          "positions of a %u x %u matrix"),
+                         declared, positions, parser->rows, parser->cols);
+          if (parser->symmetry == SYMMETRY_SYMMETRIC)
+            /* Translators: a number of entries, a number of positions, then the
+             * matrix's shape. */
+            return fail (parser, error, _("the header declares %s entries, more than the %s "
+                                          "positions on and below the diagonal of a symmetric "
+                                          "%u x %u matrix"),
+                         declared, positions, parser->rows, parser->cols);
+          /* Translators: a number of entries, a number of positions, then the
+           * matrix's shape. */
+          return fail (parser, error, _("the header declares %s entries, more than the %s "
+                                        "positions below the diagonal of a skew-symmetric "
+                                        "%u x %u matrix"),
+                       declared, positions, parser->rows, parser->cols);
+        }
     }
   else
     parser->declared = max_listed_entries (parser);
@@ -316,42 +357,63 @@ parse_size_line (MtxParser   *parser,
   /* Check the size before anything is allocated for it. */
   expanded = parser->symmetry == SYMMETRY_GENERAL ? parser->declared : 2 * parser->declared;
   if (expanded > ST_LAYER_MAX_NNZ)
-    return fail (parser, error, "%" G_GUINT64_FORMAT " stored entries are above the limit of %"
-                 G_GSIZE_FORMAT, expanded, ST_LAYER_MAX_NNZ);
-
-  if (!st_memory_check (expanded * BYTES_PER_ENTRY, "Reading this matrix", error))
     {
-      g_prefix_error (error, "%s: line %" G_GUINT64_FORMAT ": ",
-                      st_line_reader_get_name (parser->reader), parser->size_line);
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, expanded);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, (gsize) ST_LAYER_MAX_NNZ);
+
+      return fail (parser, error, _("%s stored entries are above the limit of %s"), count, limit);
+    }
+
+  if (!st_memory_check (expanded * BYTES_PER_ENTRY, ST_MEMORY_FOR_MATRIX, error))
+    {
+      g_autofree char *size_line = g_strdup_printf ("%" G_GUINT64_FORMAT, parser->size_line);
+
+      /* Translators: a file name and a line number before another message. */
+      g_prefix_error (error, _("%s: line %s: "), st_line_reader_get_name (parser->reader),
+                      size_line);
       return FALSE;
     }
 
   return TRUE;
 }
 
+/* Parse a row index when @is_row, otherwise a column index. */
 static gboolean
 parse_index (MtxParser   *parser,
              const char  *token,
              guint        limit,
-             const char  *what,
+             gboolean     is_row,
              guint       *index,
              GError     **error)
 {
+  g_autofree char *text = NULL;
   guint64 value;
 
   if (token[0] == '-')
-    return fail (parser, error, "the %s index %s is negative; indices count from 1", what, token);
+    return fail (parser, error,
+                 is_row ? _("the row index %s is negative, but indices count from 1")
+                        : _("the column index %s is negative, but indices count from 1"),
+                 token);
 
   if (!st_parse_uint64 (token, &value))
-    return fail (parser, error, "the %s index “%s” is not a whole number", what, token);
+    return fail (parser, error, is_row ? _("the row index “%s” is not a whole number")
+                                       : _("the column index “%s” is not a whole number"),
+                 token);
 
   if (value == 0)
-    return fail (parser, error, "the %s index is 0, but Matrix Market indices count from 1; "
-                 "add 1 to every index of a zero-based file", what);
+    return fail (parser, error,
+                 is_row ? _("the row index is 0, but Matrix Market indices count from 1; "
+                            "add 1 to every index of a zero-based file")
+                        : _("the column index is 0, but Matrix Market indices count from 1; "
+                            "add 1 to every index of a zero-based file"));
 
   if (value > limit)
-    return fail (parser, error, "the %s index %" G_GUINT64_FORMAT " is outside 1..%u",
-                 what, value, limit);
+    {
+      text = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+      return fail (parser, error, is_row ? _("the row index %s is outside 1..%u")
+                                         : _("the column index %s is outside 1..%u"),
+                   text, limit);
+    }
 
   *index = (guint) (value - 1);
   return TRUE;
@@ -364,15 +426,15 @@ parse_value (MtxParser   *parser,
              GError     **error)
 {
   if (!st_parse_double (token, value))
-    return fail (parser, error, "the value “%s” is not a number", token);
+    return fail (parser, error, _("the value “%s” is not a number"), token);
 
   if (!isfinite (*value))
-    return fail (parser, error, "the value “%s” is not a finite number; weights must be finite",
+    return fail (parser, error, _("the value “%s” is not a finite number; weights must be finite"),
                  token);
 
   if (parser->field == FIELD_INTEGER && *value != floor (*value))
-    return fail (parser, error, "the value “%s” is not a whole number, as the “integer” field "
-                 "requires; declare the field “real”", token);
+    return fail (parser, error, _("the value “%s” is not a whole number, as the “integer” field "
+                                  "requires; declare the field “real”"), token);
 
   return TRUE;
 }
@@ -400,8 +462,8 @@ add_entry (MtxParser  *parser,
            GError    **error)
 {
   if (parser->symmetry == SYMMETRY_SKEW && row == col)
-    return fail (parser, error, "a skew-symmetric matrix has zeros on its diagonal, "
-                 "but this line gives entry (%u, %u)", row + 1, col + 1);
+    return fail (parser, error, _("a skew-symmetric matrix has zeros on its diagonal, "
+                                  "but this line gives entry (%u, %u)"), row + 1, col + 1);
 
   if (parser->symmetry != SYMMETRY_GENERAL && row < col)
     parser->above_diagonal = TRUE;
@@ -428,16 +490,20 @@ parse_coordinate_entry (MtxParser   *parser,
   double value = 0.0;
 
   if (n < expected)
-    return fail (parser, error, "the entry has %u numbers, but needs %u (%s); "
-                 "a value is missing", n, expected,
-                 expected == 2 ? "row, column" : "row, column, value");
+    return fail (parser, error,
+                 expected == 2 ? _("the entry needs 2 numbers (row, column), but this line has "
+                                   "only %u; the column is missing")
+                               : _("the entry needs 3 numbers (row, column, value), but this line "
+                                   "has only %u; a value is missing"),
+                 n);
   if (n > expected)
-    return fail (parser, error, "the entry has more than %u numbers (%s)%s", expected,
-                 expected == 2 ? "row, column" : "row, column, value",
-                 parser->field == FIELD_PATTERN ? "; a “pattern” file lists positions only" : "");
+    return fail (parser, error,
+                 expected == 2 ? _("the entry has more than 2 numbers (row, column); "
+                                   "a “pattern” file lists positions only")
+                               : _("the entry has more than 3 numbers (row, column, value)"));
 
-  if (!parse_index (parser, tokens[0], parser->rows, "row", &row, error) ||
-      !parse_index (parser, tokens[1], parser->cols, "column", &col, error))
+  if (!parse_index (parser, tokens[0], parser->rows, TRUE, &row, error) ||
+      !parse_index (parser, tokens[1], parser->cols, FALSE, &col, error))
     return FALSE;
 
   if (parser->field != FIELD_PATTERN && !parse_value (parser, tokens[2], &value, error))
@@ -460,7 +526,7 @@ parse_array_entry (MtxParser   *parser,
   double value;
 
   if (n != 1)
-    return fail (parser, error, "an array file lists one value per line, but this line has %u",
+    return fail (parser, error, _("an array file lists one value per line, but this line has %u"),
                  MIN (n, MAX_TOKENS));
 
   if (!parse_value (parser, tokens[0], &value, error))
@@ -498,9 +564,14 @@ read_entries (MtxParser  *parser,
         continue;
 
       if (listed == parser->declared)
-        return fail (parser, error, "the header on line %" G_GUINT64_FORMAT " declares %"
-                     G_GUINT64_FORMAT " entries, but the file has more; correct the count",
-                     parser->size_line, parser->declared);
+        {
+          g_autofree char *size_line = g_strdup_printf ("%" G_GUINT64_FORMAT, parser->size_line);
+          g_autofree char *declared = g_strdup_printf ("%" G_GUINT64_FORMAT, parser->declared);
+
+          /* Translators: a line number, then a number of entries. */
+          return fail (parser, error, _("the header on line %s declares %s entries, but the file "
+                                        "has more; correct the count"), size_line, declared);
+        }
 
       if (length + 1 > scratch_size)
         {
@@ -528,12 +599,15 @@ read_entries (MtxParser  *parser,
 
   if (listed < parser->declared)
     {
+      g_autofree char *size_line = g_strdup_printf ("%" G_GUINT64_FORMAT, parser->size_line);
+      g_autofree char *declared = g_strdup_printf ("%" G_GUINT64_FORMAT, parser->declared);
+      g_autofree char *found = g_strdup_printf ("%" G_GUINT64_FORMAT, listed);
+
       g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                   "%s: the header on line %" G_GUINT64_FORMAT " declares %" G_GUINT64_FORMAT
-                   " entries, but the file ends after %" G_GUINT64_FORMAT "; "
-                   "the file may be truncated",
-                   st_line_reader_get_name (parser->reader), parser->size_line,
-                   parser->declared, listed);
+                   /* Translators: a file name, a line number, then two numbers of entries. */
+                   _("%s: the header on line %s declares %s entries, but the file ends after %s; "
+                     "the file may be truncated"),
+                   st_line_reader_get_name (parser->reader), size_line, declared, found);
       return FALSE;
     }
 
@@ -557,8 +631,12 @@ collect_entries (MtxParser  *parser,
   if (order == NULL || !st_sort_entries (parser->rows, parser->cols, n, rows, cols, order, error))
     {
       if (order == NULL)
-        g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                     "Cannot sort %" G_GSIZE_FORMAT " entries: not enough memory", n);
+        {
+          g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
+
+          g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
+                       _("Cannot sort %s entries: not enough memory"), count);
+        }
       return FALSE;
     }
 
@@ -591,11 +669,19 @@ collect_entries (MtxParser  *parser,
   mtx->nnz = out;
 
   if (mtx->n_duplicates > 0)
-    g_ptr_array_add (mtx->warnings,
-                     g_strdup_printf ("%s: %" G_GSIZE_FORMAT " duplicate entries were summed "
-                                      "into earlier ones; the first is on line %" G_GUINT64_FORMAT,
-                                      st_line_reader_get_name (parser->reader),
-                                      mtx->n_duplicates, first_duplicate_line));
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, mtx->n_duplicates);
+      g_autofree char *line = g_strdup_printf ("%" G_GUINT64_FORMAT, first_duplicate_line);
+
+      g_ptr_array_add (mtx->warnings,
+                       /* Translators: a file name, a number of entries and a line number. */
+                       g_strdup_printf (ngettext ("%s: %s duplicate entry was summed into an "
+                                                  "earlier one; it is on line %s",
+                                                  "%s: %s duplicate entries were summed into "
+                                                  "earlier ones; the first is on line %s",
+                                                  (gulong) mtx->n_duplicates),
+                                        st_line_reader_get_name (parser->reader), count, line));
+    }
   return TRUE;
 }
 
@@ -634,8 +720,8 @@ st_mtx_read (GFile         *file,
         g_propagate_error (error, read_error);
       else
         g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                     "%s: the file is empty; a Matrix Market file starts with "
-                     "“%%%%MatrixMarket matrix coordinate real general”",
+                     _("%s: the file is empty; a Matrix Market file starts with "
+                       "“%%%%MatrixMarket matrix coordinate real general”"),
                      st_line_reader_get_name (parser.reader));
       return NULL;
     }
@@ -652,10 +738,12 @@ st_mtx_read (GFile         *file,
         g_propagate_error (error, read_error);
       else
         g_set_error (error, ST_ERROR, ST_ERROR_PARSE,
-                     "%s: the file ends after its banner; the size line "
-                     "(rows, columns%s) is missing",
-                     st_line_reader_get_name (parser.reader),
-                     parser.format == FORMAT_COORDINATE ? ", entries" : "");
+                     parser.format == FORMAT_COORDINATE
+                       ? _("%s: the file ends after its banner; the size line "
+                           "(rows, columns, entries) is missing")
+                       : _("%s: the file ends after its banner; the size line "
+                           "(rows, columns) is missing"),
+                     st_line_reader_get_name (parser.reader));
       return NULL;
     }
 
@@ -679,9 +767,9 @@ st_mtx_read (GFile         *file,
 
   if (parser.above_diagonal)
     g_ptr_array_add (mtx->warnings,
-                     g_strdup_printf ("%s: a symmetric file should list only the lower triangle, "
-                                      "but some entries are above the diagonal; "
-                                      "they were mirrored below it",
+                     g_strdup_printf (_("%s: a symmetric file should list only the lower "
+                                        "triangle, but some entries are above the diagonal; "
+                                        "they were mirrored below it"),
                                       st_line_reader_get_name (parser.reader)));
 
   mtx->rows = parser.rows;

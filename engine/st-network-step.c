@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -60,7 +61,7 @@ ensure_optimizer_state (StNetwork          *network,
           if (layer->last_update == NULL)
             {
               g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                           "Cannot allocate the update record of layer %u: not enough memory",
+                           _("Cannot allocate the update record of layer %u: not enough memory"),
                            l + 1);
               return FALSE;
             }
@@ -76,7 +77,7 @@ ensure_optimizer_state (StNetwork          *network,
           if (layer->weight_state[s] == NULL || (layer->bias != NULL && layer->bias_state[s] == NULL))
             {
               g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                           "Cannot allocate the optimizer state of layer %u: not enough memory",
+                           _("Cannot allocate the optimizer state of layer %u: not enough memory"),
                            l + 1);
               return FALSE;
             }
@@ -456,7 +457,7 @@ st_network_train_step (StNetwork          *network,
   if (!isfinite (batch_cost))
     {
       g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
-                   "the cost is %g; no weight was changed", batch_cost);
+                   _("the cost is %g; no weight was changed"), batch_cost);
       return FALSE;
     }
 
@@ -467,8 +468,8 @@ st_network_train_step (StNetwork          *network,
   if (!isfinite (norm))
     {
       g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
-                   "a gradient is not finite or larger than 1e154 (the norm is %g); "
-                   "no weight was changed", norm);
+                   _("a gradient is not finite or larger than 1e154 (the norm is %g); "
+                     "no weight was changed"), norm);
       return FALSE;
     }
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -126,7 +127,7 @@ st_network_append_layer (StNetwork  *network,
       if (st_layer_get_cols (layer) != st_layer_get_rows (last))
         {
           g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
-                       "Layer %u has %u inputs, but layer %u before it has %u outputs",
+                       _("Layer %u has %u inputs, but layer %u before it has %u outputs"),
                        n_layers + 1, st_layer_get_cols (layer),
                        n_layers, st_layer_get_rows (last));
           st_layer_free (layer);
@@ -166,7 +167,7 @@ st_network_validate (const StNetwork  *network,
   if (n_layers == 0)
     {
       g_set_error_literal (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                           "The network has no layers");
+                           _("The network has no layers"));
       return FALSE;
     }
 
@@ -177,7 +178,7 @@ st_network_validate (const StNetwork  *network,
       if (st_layer_get_activation (layer) == ST_ACTIVATION_SOFTMAX)
         {
           g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                       "Layer %u uses softmax, which is allowed only on the last layer",
+                       _("Layer %u uses softmax, which is allowed only on the last layer"),
                        l + 1);
           return FALSE;
         }
@@ -188,7 +189,9 @@ st_network_validate (const StNetwork  *network,
       st_layer_get_activation (last) != ST_ACTIVATION_SOFTMAX)
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "Softmax cross-entropy needs a softmax output layer, but the last layer uses %s",
+                   /* Translators: %s is an activation name such as “tanh”, as in model files. */
+                   _("Softmax cross-entropy needs a softmax output layer, but the last layer "
+                     "uses %s"),
                    st_activation_to_string (st_layer_get_activation (last)));
       return FALSE;
     }
@@ -196,7 +199,7 @@ st_network_validate (const StNetwork  *network,
   if (st_layer_get_activation (last) == ST_ACTIVATION_SOFTMAX && st_layer_get_rows (last) < 2)
     {
       g_set_error_literal (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                           "A softmax output needs at least two units");
+                           _("A softmax output needs at least two units"));
       return FALSE;
     }
 
@@ -293,7 +296,7 @@ st_network_set_threads (StNetwork  *network,
   if (n_threads < 1 || n_threads > ST_PARALLEL_MAX_THREADS)
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "The thread count %u is outside 1..%d", n_threads, ST_PARALLEL_MAX_THREADS);
+                   _("The thread count %u is outside 1..%d"), n_threads, ST_PARALLEL_MAX_THREADS);
       return FALSE;
     }
 
@@ -417,10 +420,14 @@ try_alloc_doubles (gsize    n,
   double *memory = g_try_malloc0_n (MAX (n, 1), sizeof (double));
 
   if (memory == NULL)
-    g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
-                 "Cannot allocate %" G_GSIZE_FORMAT " values of training workspace: "
-                 "not enough memory; try a smaller batch",
-                 n);
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
+
+      g_set_error (error, ST_ERROR, ST_ERROR_TOO_LARGE,
+                   _("Cannot allocate %s values of training workspace: not enough memory; "
+                     "try a smaller batch"),
+                   count);
+    }
   return memory;
 }
 

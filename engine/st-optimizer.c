@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "st-error.h"
 #include "st-optimizer.h"
 
@@ -35,34 +37,35 @@ st_optimizer_validate (const StOptimizer  *optimizer,
 {
   if ((guint) optimizer->kind >= ST_N_OPTIMIZERS)
     {
-      g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT, "Unknown optimizer %d",
+      g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT, _("Unknown optimizer %d"),
                    (int) optimizer->kind);
       return FALSE;
     }
   if (!(optimizer->momentum >= 0.0 && optimizer->momentum < 1.0))
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "The momentum %g is outside [0, 1)", optimizer->momentum);
+                   _("The momentum %g is outside [0, 1)"), optimizer->momentum);
       return FALSE;
     }
   if (!(optimizer->beta1 >= 0.0 && optimizer->beta1 < 1.0) ||
       !(optimizer->beta2 >= 0.0 && optimizer->beta2 < 1.0))
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "Adam's decay rates %g and %g must both lie in [0, 1)",
+                   _("Adam's decay rates %g and %g must both lie in [0, 1)"),
                    optimizer->beta1, optimizer->beta2);
       return FALSE;
     }
   if (!(optimizer->epsilon > 0.0) || !isfinite (optimizer->epsilon))
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "Adam's epsilon %g must be a positive number", optimizer->epsilon);
+                   _("Adam's epsilon %g must be a positive number"), optimizer->epsilon);
       return FALSE;
     }
   if (!(optimizer->weight_decay >= 0.0) || !isfinite (optimizer->weight_decay))
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "The weight decay %g must be 0 or a positive number", optimizer->weight_decay);
+                   _("The weight decay %g must be 0 or a positive number"),
+                   optimizer->weight_decay);
       return FALSE;
     }
 

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
@@ -162,15 +163,21 @@ add_uniform (const StPatternSpec  *spec,
   guint64 count;
 
   if (!(spec->density > 0.0 && spec->density <= 1.0))
-    return fail (error, "The density %g is outside (0, 1]; give the fraction of stored "
-                 "weights, such as 0.1 for 10 %%", spec->density);
+    return fail (error, _("The density %g is outside (0, 1]; give the fraction of stored "
+                          "weights, such as 0.1 for 10 %%"), spec->density);
 
   count = (guint64) floor (spec->density * (double) total + 0.5);
   count = CLAMP (count, 1, total);
   if (count > ST_LAYER_MAX_NNZ)
-    return fail (error, "A %u x %u layer at density %g has %" G_GUINT64_FORMAT " stored "
-                 "entries, above the limit of %" G_GSIZE_FORMAT "; lower the density",
-                 rows, cols, spec->density, count, ST_LAYER_MAX_NNZ);
+    {
+      g_autofree char *count_text = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, (gsize) ST_LAYER_MAX_NNZ);
+
+      /* Translators: the two %s are numbers of stored entries. */
+      return fail (error, _("A %u x %u layer at density %g has %s stored entries, above the "
+                            "limit of %s; lower the density"),
+                   rows, cols, spec->density, count_text, limit);
+    }
 
   chosen = choose_subset (total, (gsize) count, rng);
   for (gsize k = 0; k < count; k++)
@@ -188,11 +195,11 @@ add_fan_in (const StPatternSpec  *spec,
             GError              **error)
 {
   if (spec->fan_in == 0 || spec->fan_in > cols)
-    return fail (error, "A fan-in of %u is outside 1..%u, the number of inputs",
+    return fail (error, _("A fan-in of %u is outside 1..%u, the number of inputs"),
                  spec->fan_in, cols);
   if ((guint64) rows * spec->fan_in > ST_LAYER_MAX_NNZ)
-    return fail (error, "%u rows with a fan-in of %u are too many stored entries; "
-                 "lower the fan-in", rows, spec->fan_in);
+    return fail (error, _("%u rows with a fan-in of %u have too many stored entries; "
+                          "lower the fan-in"), rows, spec->fan_in);
 
   for (guint i = 0; i < rows; i++)
     {
@@ -215,11 +222,11 @@ add_banded (const StPatternSpec  *spec,
   guint64 width = 2 * (guint64) spec->half_width + 1;
 
   if (spec->half_width >= cols)
-    return fail (error, "A half-width of %u covers all %u columns; use the full pattern, or "
-                 "a half-width below %u", spec->half_width, cols, cols);
+    return fail (error, _("A half-width of %u covers all %u columns; use the full pattern, or "
+                          "a half-width below %u"), spec->half_width, cols, cols);
   if ((guint64) rows * width > ST_LAYER_MAX_NNZ)
-    return fail (error, "A band of half-width %u over %u rows has too many stored entries; "
-                 "narrow the band", spec->half_width, rows);
+    return fail (error, _("A band of half-width %u over %u rows has too many stored entries; "
+                          "narrow the band"), spec->half_width, rows);
 
   for (guint i = 0; i < rows; i++)
     {
@@ -245,16 +252,17 @@ add_block_diagonal (const StPatternSpec  *spec,
   guint block_cols;
 
   if (spec->block_size == 0 || rows % spec->block_size != 0)
-    return fail (error, "A block size of %u does not divide the %u rows; choose a divisor "
-                 "of %u", spec->block_size, rows, rows);
+    return fail (error, _("A block size of %u does not divide the %u rows; choose a divisor "
+                          "of %u"), spec->block_size, rows, rows);
 
   n_blocks = rows / spec->block_size;
   if (cols % n_blocks != 0)
-    return fail (error, "%u blocks do not divide the %u columns; with %u rows per block the "
-                 "columns must be a multiple of %u", n_blocks, cols, spec->block_size, n_blocks);
+    return fail (error, _("%u blocks do not divide the %u columns; with %u rows per block the "
+                          "columns must be a multiple of %u"),
+                 n_blocks, cols, spec->block_size, n_blocks);
   block_cols = cols / n_blocks;
   if ((guint64) rows * block_cols > ST_LAYER_MAX_NNZ)
-    return fail (error, "Blocks of %u x %u have too many stored entries; use smaller blocks",
+    return fail (error, _("Blocks of %u x %u have too many stored entries; use smaller blocks"),
                  spec->block_size, block_cols);
 
   for (guint i = 0; i < rows; i++)
@@ -278,7 +286,7 @@ add_permutation (guint       rows,
   g_autofree guint *image = NULL;
 
   if (rows != cols)
-    return fail (error, "A permutation needs a square layer, not %u x %u", rows, cols);
+    return fail (error, _("A permutation needs a square layer, not %u x %u"), rows, cols);
 
   image = g_new (guint, cols);
   for (guint j = 0; j < cols; j++)
@@ -305,14 +313,14 @@ check_local (const StPatternSpec  *spec,
              GError              **error)
 {
   if (spec->image_height == 0 || spec->image_width == 0)
-    return fail (error, "Local receptive fields need the image size, such as 8 x 8");
+    return fail (error, _("Local receptive fields need the image size, such as 8 x 8"));
   if (spec->window == 0 || spec->window > spec->image_height || spec->window > spec->image_width)
-    return fail (error, "A window of %u x %u pixels does not fit in an image of %u x %u pixels",
+    return fail (error, _("A window of %u x %u pixels does not fit in an image of %u x %u pixels"),
                  spec->window, spec->window, spec->image_height, spec->image_width);
   if (spec->stride == 0)
-    return fail (error, "The stride of local receptive fields must be at least 1");
+    return fail (error, _("The stride of local receptive fields must be at least 1"));
   if (spec->maps == 0)
-    return fail (error, "Local receptive fields need at least 1 map");
+    return fail (error, _("Local receptive fields need at least 1 map"));
 
   return TRUE;
 }
@@ -343,8 +351,8 @@ add_local (const StPatternSpec  *spec,
 
   st_pattern_get_fixed_shape (spec, &expected_rows, &expected_cols);
   if (rows != expected_rows || cols != expected_cols)
-    return fail (error, "Local receptive fields (window %u, stride %u, maps %u) over an image "
-                 "of %u x %u pixels need %u outputs and %u inputs, not %u and %u",
+    return fail (error, _("Local receptive fields (window %u, stride %u, maps %u) over an image "
+                          "of %u x %u pixels need %u outputs and %u inputs, not %u and %u"),
                  spec->window, spec->stride, spec->maps, spec->image_height, spec->image_width,
                  expected_rows, expected_cols, rows, cols);
 
@@ -373,8 +381,8 @@ add_full (guint       rows,
           GError    **error)
 {
   if ((guint64) rows * cols > ST_LAYER_MAX_NNZ)
-    return fail (error, "A full %u x %u layer has too many stored entries; use a sparse "
-                 "pattern", rows, cols);
+    return fail (error, _("A full %u x %u layer has too many stored entries; use a sparse "
+                          "pattern"), rows, cols);
 
   for (guint i = 0; i < rows; i++)
     for (guint j = 0; j < cols; j++)
@@ -456,7 +464,7 @@ st_pattern_generate (const StPatternSpec  *spec,
   if (rows == 0 || cols == 0)
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "A layer needs at least one row and one column, not %u x %u", rows, cols);
+                   _("A layer needs at least one row and one column, not %u x %u"), rows, cols);
       return NULL;
     }
 
@@ -488,7 +496,7 @@ st_pattern_generate (const StPatternSpec  *spec,
       ok = add_full (rows, cols, &list, error);
       break;
     default:
-      ok = fail (error, "Unknown pattern generator %d", (int) spec->kind);
+      ok = fail (error, _("Unknown pattern generator %d"), (int) spec->kind);
       break;
     }
   if (!ok)

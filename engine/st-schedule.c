@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "st-error.h"
@@ -41,13 +42,13 @@ st_schedule_validate (const StSchedule  *schedule,
       if (schedule->step_epochs == 0)
         {
           g_set_error_literal (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                               "A step schedule needs at least 1 epoch between cuts");
+                               _("A step schedule needs at least 1 epoch between cuts"));
           return FALSE;
         }
       if (!(schedule->gamma > 0.0 && schedule->gamma <= 1.0))
         {
           g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                       "The step factor %g is outside (0, 1]; 0.5 halves the rate at each cut",
+                       _("The step factor %g is outside (0, 1]; 0.5 halves the rate at each cut"),
                        schedule->gamma);
           return FALSE;
         }
@@ -57,20 +58,20 @@ st_schedule_validate (const StSchedule  *schedule,
       if (schedule->total_epochs == 0)
         {
           g_set_error_literal (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                               "A cosine schedule needs the number of epochs it spans");
+                               _("A cosine schedule needs the number of epochs it spans"));
           return FALSE;
         }
       if (!(schedule->min_rate >= 0.0) || !isfinite (schedule->min_rate))
         {
           g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                       "The final rate %g of a cosine schedule must be 0 or positive",
+                       _("The final rate %g of a cosine schedule must be 0 or positive"),
                        schedule->min_rate);
           return FALSE;
         }
       return TRUE;
 
     default:
-      g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT, "Unknown schedule %d",
+      g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT, _("Unknown schedule %d"),
                    (int) schedule->kind);
       return FALSE;
     }

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "st-dataset.h"
@@ -66,29 +67,30 @@ validate_settings (const StTrainSettings  *settings,
   if (!(settings->learning_rate > 0.0) || !isfinite (settings->learning_rate))
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "The learning rate %g must be a positive number", settings->learning_rate);
+                   _("The learning rate %g must be a positive number"), settings->learning_rate);
       return FALSE;
     }
 
   if (settings->batch_size == 0)
     {
       g_set_error_literal (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                           "The batch size must be at least 1");
+                           _("The batch size must be at least 1"));
       return FALSE;
     }
 
   if (!(settings->test_fraction >= 0.0 && settings->test_fraction < 1.0))
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "The test fraction %g is outside [0, 1); use for example 0.2 to hold out "
-                   "20 %% of the samples", settings->test_fraction);
+                   _("The test fraction %g is outside [0, 1); use for example 0.2 to hold out "
+                     "20 %% of the samples"), settings->test_fraction);
       return FALSE;
     }
 
   if (!(settings->max_norm >= 0.0) || !isfinite (settings->max_norm))
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "The clipping norm %g must be 0 (no clipping) or positive", settings->max_norm);
+                   _("The clipping norm %g must be 0 (no clipping) or positive"),
+                   settings->max_norm);
       return FALSE;
     }
 
@@ -166,7 +168,7 @@ st_trainer_new (StNetwork             *network,
   if (n_test >= n_samples)
     {
       g_set_error (error, ST_ERROR, ST_ERROR_INVALID_ARGUMENT,
-                   "A test fraction of %g leaves no training samples out of %u",
+                   _("A test fraction of %g leaves no training samples out of %u"),
                    settings->test_fraction, n_samples);
       return NULL;
     }
@@ -212,20 +214,6 @@ st_trainer_free (StTrainer *trainer)
   g_free (trainer->x);
   g_free (trainer->t);
   g_free (trainer);
-}
-
-/* Wrap the network's account of a non-finite value in what the user can
- * do about it.  @when says where training stopped. */
-static void
-set_divergence_error (StTrainer   *trainer,
-                      const char  *when,
-                      const char  *what,
-                      GError     **error)
-{
-  g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
-               "Training diverged %s: %s.  The weights stay at their last finite values.  "
-               "Lower the learning rate (now %g), or clip the gradient, and train again",
-               when, what, trainer->settings.learning_rate);
 }
 
 /* Index of the largest output of sample @b. */
@@ -355,14 +343,23 @@ finish_epoch (StTrainer  *trainer,
   if (!isfinite (record.train_cost) ||
       (trainer->n_test > 0 && !isfinite (record.test_cost)))
     {
-      g_autofree char *when = g_strdup_printf ("after epoch %u (step %" G_GUINT64_FORMAT ")",
-                                               trainer->epoch, trainer->step);
-      g_autofree char *what = g_strdup_printf ("the %s cost is %g",
-                                               isfinite (record.train_cost) ? "test" : "training",
-                                               isfinite (record.train_cost) ? record.test_cost
-                                                                            : record.train_cost);
+      g_autofree char *step = g_strdup_printf ("%" G_GUINT64_FORMAT, trainer->step);
 
-      set_divergence_error (trainer, when, what, error);
+      if (!isfinite (record.train_cost))
+        g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
+                     /* Translators: an epoch, a step, the training cost, then the learning
+                      * rate. */
+                     _("Training diverged after epoch %u (step %s): the training cost is %g. "
+                       "The weights stay at their last finite values. Lower the learning rate "
+                       "(now %g) or clip the gradient, and train again."),
+                     trainer->epoch, step, record.train_cost, trainer->settings.learning_rate);
+      else
+        g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
+                     /* Translators: an epoch, a step, the test cost, then the learning rate. */
+                     _("Training diverged after epoch %u (step %s): the test cost is %g. "
+                       "The weights stay at their last finite values. Lower the learning rate "
+                       "(now %g) or clip the gradient, and train again."),
+                     trainer->epoch, step, record.test_cost, trainer->settings.learning_rate);
       return FALSE;
     }
 
@@ -404,10 +401,15 @@ st_trainer_step (StTrainer  *trainer,
        * gradient is not finite; say so in words a user can act on. */
       if (g_error_matches (step_error, ST_ERROR, ST_ERROR_NUMERIC))
         {
-          g_autofree char *when = g_strdup_printf ("at step %" G_GUINT64_FORMAT,
-                                                   trainer->step + 1);
+          g_autofree char *step = g_strdup_printf ("%" G_GUINT64_FORMAT, trainer->step + 1);
 
-          set_divergence_error (trainer, when, step_error->message, error);
+          g_set_error (error, ST_ERROR, ST_ERROR_NUMERIC,
+                       /* Translators: a step, the reason such as “the cost is inf; no weight
+                        * was changed”, then the learning rate. */
+                       _("Training diverged at step %s: %s. The weights stay at their last "
+                         "finite values. Lower the learning rate (now %g) or clip the "
+                         "gradient, and train again."),
+                       step, step_error->message, trainer->settings.learning_rate);
           return FALSE;
         }
 

@@ -304,6 +304,25 @@ test_duplicates_summed (Fixture       *fixture,
   g_assert_nonnull (strstr (warning, "line 6"));
 }
 
+static void
+test_one_duplicate_warning (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StMtx) mtx = read_text (fixture,
+                                    "%%MatrixMarket matrix coordinate real general\n"
+                                    "2 2 3\n1 1 1.0\n2 2 4.0\n1 1 2.0\n",
+                                    &error);
+  const char *warning;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (mtx->n_duplicates, ==, 1);
+  g_assert_cmpuint (mtx->warnings->len, ==, 1);
+  warning = g_ptr_array_index (mtx->warnings, 0);
+  g_assert_nonnull (strstr (warning, "1 duplicate entry was summed"));
+  g_assert_nonnull (strstr (warning, "line 5"));
+}
+
 /* Summed duplicates train as one weight each.  The file lists (1,1)=1,
  * (1,2)=4, (2,3)=0.5, (1,1)=2, (2,3)=-0.5, so W = [[3, 4, 0], [0, 0, 0]]
  * with (2,3) stored as 0.  With x = [1, 1, 1], t = [0, 0] and no bias, by
@@ -571,6 +590,7 @@ main (int    argc,
   ADD ("/engine/mtx/read/array", NULL, test_array);
   ADD ("/engine/mtx/read/duplicates-summed", NULL, test_duplicates_summed);
   ADD ("/engine/mtx/read/duplicates-summed-tall", NULL, test_duplicates_summed_tall);
+  ADD ("/engine/mtx/read/one-duplicate-warning", NULL, test_one_duplicate_warning);
   ADD ("/engine/mtx/train/duplicates/csr", GINT_TO_POINTER (ST_LAYOUT_CSR), test_duplicates_training);
   ADD ("/engine/mtx/train/duplicates/csc", GINT_TO_POINTER (ST_LAYOUT_CSC), test_duplicates_training);
   ADD ("/engine/mtx/train/duplicates/coo", GINT_TO_POINTER (ST_LAYOUT_COO), test_duplicates_training);
