@@ -82,7 +82,7 @@ st_layer_forward_product (const StLayer *layer,
 {
   KernelJob job = { (StLayer *) layer, x, NULL, batch, z };
 
-  st_parallel_run (parallel, forward_share, &job);
+  st_parallel_run (parallel, st_layer_get_nnz (layer) * batch, forward_share, &job);
 }
 
 /* dw for the entries of row @i, and db_i when the layer has a bias. */
@@ -138,7 +138,7 @@ st_layer_weight_gradient (StLayer      *layer,
 {
   KernelJob job = { layer, x, dz, batch, NULL };
 
-  st_parallel_run (parallel, weight_gradient_share, &job);
+  st_parallel_run (parallel, st_layer_get_nnz (layer) * batch, weight_gradient_share, &job);
 }
 
 /* dx_j = sum over the entries of column @j, by increasing row. */
@@ -189,5 +189,5 @@ st_layer_input_gradient (const StLayer *layer,
 {
   KernelJob job = { (StLayer *) layer, NULL, dz, batch, dx };
 
-  st_parallel_run (parallel, input_gradient_share, &job);
+  st_parallel_run (parallel, st_layer_get_nnz (layer) * batch, input_gradient_share, &job);
 }

@@ -360,7 +360,7 @@ gradient_norm (StNetwork *network)
       StLayer *layer = g_ptr_array_index (network->layers, l);
       StepJob job = { .network = network, .layer = layer };
 
-      st_parallel_run (network->parallel, square_sum_share, &job);
+      st_parallel_run (network->parallel, st_layer_get_nnz (layer), square_sum_share, &job);
       squares += st_vector_sum (network->row_cost, st_layer_get_rows (layer));
     }
 
@@ -382,7 +382,7 @@ apply_update (StNetwork         *network,
   for (guint l = 0; l < network->layers->len; l++)
     {
       job.layer = g_ptr_array_index (network->layers, l);
-      st_parallel_run (network->parallel, update_share, &job);
+      st_parallel_run (network->parallel, st_layer_get_nnz (job.layer), update_share, &job);
     }
 }
 
@@ -439,7 +439,7 @@ st_network_train_step (StNetwork          *network,
        * gradient is not finite, because then nothing was updated. */
       network->updates++;
       st_optimizer_begin_step (optimizer, learning_rate, network->updates, &job.step);
-      st_parallel_run (network->parallel, fused_share, &job);
+      st_parallel_run (network->parallel, st_layer_get_nnz (layer) * batch, fused_share, &job);
       network->batch = batch;
       batch_cost = job.cost;
       norm = sqrt (job.gradient_squares);

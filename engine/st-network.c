@@ -637,7 +637,8 @@ st_network_forward (StNetwork     *network,
         st_activation_forward (layer->activation, network->z[l], network->a[l],
                                st_layer_get_rows (layer), batch);
       else if (layer->activation != ST_ACTIVATION_IDENTITY)
-        st_parallel_run (network->parallel, activation_forward_share, &job);
+        st_parallel_run (network->parallel, (gsize) st_layer_get_rows (layer) * batch,
+                         activation_forward_share, &job);
 
       input = network->a[l];
     }
@@ -714,7 +715,7 @@ output_gradient (StNetwork    *network,
     {
       RowJob job = { network, output, last, batch, t, dz, NULL };
 
-      st_parallel_run (network->parallel, output_gradient_share, &job);
+      st_parallel_run (network->parallel, (gsize) rows * batch, output_gradient_share, &job);
       return st_vector_sum (network->row_cost, rows) / (2.0 * rows * batch);
     }
 
@@ -806,7 +807,9 @@ st_network_compute_gradients (StNetwork     *network,
       st_layer_input_gradient (layer, dz, batch, da, network->parallel);
       job = (RowJob) { network, g_ptr_array_index (network->layers, l - 1), l - 1, batch,
                        NULL, NULL, da };
-      st_parallel_run (network->parallel, activation_backward_share, &job);
+      st_parallel_run (network->parallel,
+                       (gsize) st_layer_get_rows (job.layer) * batch,
+                       activation_backward_share, &job);
 
       swap = dz;
       dz = da;

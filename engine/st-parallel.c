@@ -29,6 +29,11 @@
  * and never pay the wake-up latency of the scheduler. */
 #define SPIN_ROUNDS 100000
 
+/* Polls of a barrier before each further poll also yields the processor:
+ * some tens of microseconds, longer than a balanced phase takes to end.
+ * Also an estimate. */
+#define BARRIER_SPIN_ROUNDS 2000
+
 struct _StParallel
 {
   guint n_threads;
@@ -41,6 +46,10 @@ struct _StParallel
   /* Written by the caller under the mutex before the job number moves. */
   StParallelFunc function;
   gpointer data;
+
+  /* Members of the current job: n_threads, or 1 for a job run on the
+   * calling thread alone.  Set before the job number moves. */
+  guint members;
 
   /* Atomic as well as under the mutex: GLib's mutex is built on futexes,
    * which ThreadSanitizer cannot see, so only atomics order memory for
@@ -174,23 +183,30 @@ st_parallel_get_n_threads (const StParallel *parallel)
 /**
  * st_parallel_run:
  * @parallel: a team
+ * @work: the job's size in multiply-adds, roughly
  * @function: the work of one member
  * @data: passed to @function
  *
- * Runs @function once on every member and returns when all are done.
- * Only one thread at a time may call this on a team.
+ * Runs @function once on every member and returns when all are done; a
+ * job below %ST_PARALLEL_MIN_WORK runs as a team of one on the calling
+ * thread.  The kernels give the same bits for any team size, so this
+ * never changes a result.  Only one thread at a time may call this on a
+ * team.
  */
 void
 st_parallel_run (StParallel     *parallel,
+                 gsize           work,
                  StParallelFunc  function,
                  gpointer        data)
 {
-  if (parallel->n_threads == 1)
+  if (parallel->n_threads == 1 || work < ST_PARALLEL_MIN_WORK)
     {
+      parallel->members = 1;
       function (data, 0, 1);
       return;
     }
 
+  parallel->members = parallel->n_threads;
   g_mutex_lock (&parallel->mutex);
   parallel->function = function;
   parallel->data = data;
@@ -216,15 +232,17 @@ st_parallel_run (StParallel     *parallel,
  *
  * Waits inside a job until every member has reached this point, so a
  * job can finish one phase everywhere before the next starts.  Every
- * member must call it the same number of times.  It spins: all members
- * are running, and the phases it separates last microseconds.
+ * member must call it the same number of times.  It spins, because the
+ * phases it separates last microseconds; after a while it also yields,
+ * so that on a busy machine the member it waits for can run.
  */
 void
 st_parallel_barrier (StParallel *parallel)
 {
+  guint round = 0;
   gint phase;
 
-  if (parallel->n_threads == 1)
+  if (parallel->members == 1)
     return;
 
   phase = g_atomic_int_get (&parallel->barrier_phase);
@@ -236,5 +254,10 @@ st_parallel_barrier (StParallel *parallel)
     }
 
   while (g_atomic_int_get (&parallel->barrier_phase) == phase)
-    pause_briefly ();
+    {
+      if (++round < BARRIER_SPIN_ROUNDS)
+        pause_briefly ();
+      else
+        g_thread_yield ();
+    }
 }

@@ -21,10 +21,17 @@ typedef void (*StParallelFunc) (gpointer data,
  * machines this runs on and would only cost memory for split tables. */
 #define ST_PARALLEL_MAX_THREADS 64
 
+/* Jobs smaller than this many multiply-adds run on the calling thread
+ * alone: handing them over costs more than it saves, and on a machine
+ * busy with other programs a hand-over can wait a whole scheduler tick.
+ * An estimate from the benchmark layers, not a measured optimum. */
+#define ST_PARALLEL_MIN_WORK 65536
+
 StParallel *st_parallel_new           (guint              n_threads);
 void        st_parallel_free          (StParallel        *parallel);
 guint       st_parallel_get_n_threads (const StParallel  *parallel);
 void        st_parallel_run           (StParallel        *parallel,
+                                       gsize              work,
                                        StParallelFunc     function,
                                        gpointer           data);
 void        st_parallel_barrier       (StParallel        *parallel);
