@@ -211,7 +211,11 @@ row_gradient_squares (const StLayer *layer,
  * member's scratch rows: nothing needs them after the step, and keeping
  * them out of the network's batch-sized arrays leaves the shared cache
  * to the inputs the rows gather.  Everything it calls is inlined, so a
- * row costs no function call; for a 65536-row layer that matters. */
+ * row costs no function call; for a 65536-row layer that matters.
+ *
+ * TODO: blocks of columns whose input rows fit the first-level cache
+ * would cut the gathered traffic that keeps this above 4 times the lower
+ * bound (docs/benchmarks.md), but must keep one summation order. */
 ST_VECTORIZED static void
 fused_rows (const StepJob *job,
             guint          first,
