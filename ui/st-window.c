@@ -241,6 +241,10 @@ st_window_show_progress (StWindow *self,
   gtk_label_set_label (self->cost_label, cost);
 }
 
+static void st_window_range_changed (StWindow   *self,
+                                     GParamSpec *pspec,
+                                     StHeatmap  *heatmap);
+
 /* Puts the layer's pattern from @pattern and its values from @snapshot
  * on the heat map and the storage view. */
 static void
@@ -264,6 +268,8 @@ st_window_show_layer (StWindow         *self,
 
       st_heatmap_set_pattern (self->heatmap, lp->rows, lp->cols, lp->nnz,
                               lp->entry_rows, lp->entry_cols, lp->start_values);
+      /* The range may stay 0 while the number of entries changes. */
+      st_window_range_changed (self, NULL, self->heatmap);
       st_storage_view_set_layer (self->storage_view, lp->rows, lp->cols, lp->nnz,
                                  lp->entry_rows, lp->entry_cols,
                                  self->worker != NULL || self->network != NULL
@@ -462,28 +468,38 @@ _st_window_fill_layer_list (StWindow *self)
   self->updating_controls = FALSE;
 }
 
+/* The colour key: the scale from -range to +range, or, for a range of
+ * 0, the middle colour labelled 0, or, for a layer without stored
+ * entries, a note and no numbers. */
 static void
 st_window_range_changed (StWindow   *self,
                          GParamSpec *pspec,
                          StHeatmap  *heatmap)
 {
   double range = st_heatmap_get_range (heatmap);
+  gboolean empty = st_heatmap_get_nnz (heatmap) == 0;
   g_autofree char *low = NULL;
   g_autofree char *high = NULL;
 
-  if (range > 0.0)
+  if (empty)
+    {
+      high = g_strdup (_("No stored weights"));
+    }
+  else if (range > 0.0)
     {
       low = g_strdup_printf ("−%.3g", range);
       high = g_strdup_printf ("%.3g", range);
     }
   else
     {
-      low = g_strdup ("0");
       high = g_strdup ("0");
     }
 
-  gtk_label_set_label (self->range_low_label, low);
+  gtk_widget_set_visible (GTK_WIDGET (self->range_low_label), low != NULL);
+  gtk_label_set_label (self->range_low_label, low != NULL ? low : "");
   gtk_label_set_label (self->range_high_label, high);
+  gtk_widget_set_visible (self->scale_bar, !empty);
+  st_legend_bar_set_neutral (ST_LEGEND_BAR (self->scale_bar), !(range > 0.0));
 }
 
 static void
