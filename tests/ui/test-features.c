@@ -682,6 +682,51 @@ test_keyboard_edit (Fixture       *fixture,
   g_assert_nonnull (strstr (read_label (fixture, "heatmap-readout"), "Row 2, column 2: weight"));
 }
 
+static gboolean
+has_shortcuts_window (Fixture *fixture)
+{
+  return find_toplevel (fixture, GTK_TYPE_SHORTCUTS_WINDOW, NULL) != NULL;
+}
+
+/* Whether every top-level window of the process is shown.  GTK 4.8's
+ * AT-SPI root replies to a request for a window index past the visible
+ * ones with the last window in its list, and a hidden one crashes it. */
+static gboolean
+all_toplevels_visible (Fixture *fixture)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (!gtk_widget_get_visible (GTK_WIDGET (window)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The shortcuts window exists only while it is shown. */
+static void
+test_shortcuts_window (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWindow *shortcuts;
+
+  g_assert_true (all_toplevels_visible (fixture));
+
+  activate (fixture, "show-help-overlay", NULL);
+  g_assert_true (wait_for (fixture, has_shortcuts_window, WAIT_MS));
+  shortcuts = find_toplevel (fixture, GTK_TYPE_SHORTCUTS_WINDOW, NULL);
+  g_assert_true (gtk_window_get_modal (shortcuts));
+
+  gtk_window_close (shortcuts);
+  run_for (50);
+  g_assert_false (has_shortcuts_window (fixture));
+  g_assert_true (all_toplevels_visible (fixture));
+}
+
 /* 3 x 3 layers whose stored weights are all equal, or that store
  * none; each stored cell must take the colour of the weight's sign. */
 typedef struct
@@ -891,6 +936,7 @@ main (int   argc,
   ADD ("open-by-extension", test_open_by_extension);
   ADD ("keyboard-edit", test_keyboard_edit);
   ADD ("degenerate-layers", test_degenerate_layers);
+  ADD ("shortcuts-window", test_shortcuts_window);
 
 #undef ADD
 
