@@ -897,6 +897,44 @@ test_save_and_open (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (read_cost (fixture), expected_cost (4), 1e-6);
 }
 
+static gboolean
+has_three_outputs (Fixture *fixture)
+{
+  g_autoptr(StNetwork) network = st_window_copy_network (fixture->window);
+
+  return st_network_get_n_outputs (network) == 3;
+}
+
+/* A model saved beside a data set that does not fit it opens again:
+ * the file must not name the data set's 3 classes for the model's 2
+ * outputs. */
+static void
+test_save_beside_other_dataset (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GFile) worked = g_file_new_build_filename (fixture->scratch, "worked.stmodel", NULL);
+  g_autoptr(GFile) saved = g_file_new_build_filename (fixture->scratch, "saved.stmodel", NULL);
+  double a, b;
+
+  g_assert_true (st_window_save_model (fixture->window, worked));
+
+  /* Gaussian blobs: 2 inputs, 3 classes, and a network that fits them. */
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "dataset",
+                                      g_variant_new_string ("blobs"));
+  g_assert_true (wait_for (fixture, has_three_outputs, WAIT_MS));
+
+  /* The worked example's 2 outputs do not fit the 3 classes. */
+  g_assert_true (st_window_open_model (fixture->window, worked));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "step"));
+  g_assert_true (st_window_save_model (fixture->window, saved));
+
+  g_assert_true (st_window_open_model (fixture->window, saved));
+  g_assert_false (has_message_dialog (fixture));
+  read_weights (fixture, &a, &b);
+  g_assert_cmpfloat (a, ==, 0.5);
+  g_assert_cmpfloat (b, ==, 0.5);
+}
+
 static void
 test_export_pattern (Fixture       *fixture,
                      gconstpointer  data)
@@ -958,6 +996,7 @@ main (int   argc,
   ADD ("import-pattern", test_import_pattern);
   ADD ("save-and-open", test_save_and_open);
   ADD ("export-pattern", test_export_pattern);
+  ADD ("save-beside-other-dataset", test_save_beside_other_dataset);
 
 #undef ADD
 
