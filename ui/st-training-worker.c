@@ -86,7 +86,7 @@ typedef struct
   GArray *costs;              /* double, since the last publication */
   GPtrArray *frames;          /* StSnapshot, since the last publication */
   GArray *records;            /* StHistoryRecord, likewise */
-  guint history_seen;         /* records of the trainer's history passed on */
+  guint history_epoch;        /* the newest epoch of the trainer's history passed on */
   GError *error;
   gint64 last_publish;
   gint64 publish_duration;    /* of the last snapshot copy, microseconds */
@@ -286,9 +286,16 @@ st_training_worker_take_step (StTrainingWorker *self,
   if (ok)
     {
       const StHistory *history = st_trainer_get_history (self->trainer);
+      guint first = st_history_get_length (history);
 
-      for (; state->history_seen < st_history_get_length (history); state->history_seen++)
-        g_array_append_vals (state->records, st_history_get (history, state->history_seen), 1);
+      /* New records are at the end.  A bounded history drops old ones,
+       * so positions shift, but epochs keep growing. */
+      while (first > 0 && st_history_get (history, first - 1)->epoch > state->history_epoch)
+        first--;
+      for (guint k = first; k < st_history_get_length (history); k++)
+        g_array_append_vals (state->records, st_history_get (history, k), 1);
+      if (first < st_history_get_length (history))
+        state->history_epoch = st_history_get (history, st_history_get_length (history) - 1)->epoch;
 
       if (snapshot_interval > 0 && st_trainer_get_step (self->trainer) % snapshot_interval == 0)
         g_ptr_array_add (state->frames, st_trainer_create_snapshot (self->trainer));
@@ -351,7 +358,7 @@ st_training_worker_thread (gpointer data)
   state.next_step = g_get_monotonic_time ();
 
   g_mutex_lock (&self->trainer_mutex);
-  state.history_seen = st_history_get_length (st_trainer_get_history (self->trainer));
+  state.history_epoch = st_trainer_get_epoch (self->trainer);
   g_mutex_unlock (&self->trainer_mutex);
 
   while (st_training_worker_wait_for_step (self, &state))

@@ -37,6 +37,10 @@
 #define MAX_FRAMES 400
 #define MAX_FRAME_BYTES ((gsize) 512 * 1024 * 1024)
 
+/* Epoch records a trainer keeps until the worker passes them on; the
+ * worker reads them after every step, so a few suffice. */
+#define MAX_TRAINER_RECORDS 1024
+
 G_DEFINE_FINAL_TYPE (StWindow, st_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -653,6 +657,9 @@ st_window_start_worker (StWindow  *self,
       return;
     }
 
+  /* The worked example ends an epoch every step, hundreds of thousands
+   * of times a second as fast as possible. */
+  st_trainer_set_history_max_length (trainer, MAX_TRAINER_RECORDS);
   self->worker = st_training_worker_new (trainer);
   st_training_worker_set_steps_per_second (self->worker,
                                            g_settings_get_uint (self->settings, "steps-per-second"));

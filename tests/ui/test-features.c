@@ -683,6 +683,33 @@ test_keyboard_edit (Fixture       *fixture,
 }
 
 static gboolean
+reached_step_40000 (Fixture *fixture)
+{
+  return read_step (fixture) >= 40000;
+}
+
+/* The worked example ends an epoch every step.  Trained as fast as
+ * possible for 40000 steps, the cost plot keeps at most 16384 epoch
+ * records, thinned over the whole run, instead of one per epoch. */
+static void
+test_long_run_records (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  StCostPlot *plot = ST_COST_PLOT (find_widget_by_type (GTK_WIDGET (fixture->window), ST_TYPE_COST_PLOT));
+  guint n_records;
+
+  set_running (fixture, TRUE);
+  g_assert_true (wait_for (fixture, reached_step_40000, 60000));
+  pause_and_settle (fixture);
+
+  n_records = st_cost_plot_get_n_records (plot);
+  g_test_message ("%" G_GUINT64_FORMAT " epochs, %u records on the plot", read_step (fixture), n_records);
+  g_assert_cmpuint (n_records, <=, 16384);
+  g_assert_cmpuint (n_records, >, 8192);
+  g_assert_cmpuint (st_cost_plot_get_n_steps (plot), ==, read_step (fixture));
+}
+
+static gboolean
 has_shortcuts_window (Fixture *fixture)
 {
   return find_toplevel (fixture, GTK_TYPE_SHORTCUTS_WINDOW, NULL) != NULL;
@@ -937,6 +964,7 @@ main (int   argc,
   ADD ("keyboard-edit", test_keyboard_edit);
   ADD ("degenerate-layers", test_degenerate_layers);
   ADD ("shortcuts-window", test_shortcuts_window);
+  ADD ("long-run-records", test_long_run_records);
 
 #undef ADD
 
