@@ -162,6 +162,7 @@ st_application_set_accels (GtkApplication *application)
     { "win.check-gradients", { "<Control>g", NULL } },
     { "win.show-storage", { "<Control>t", NULL } },
     { "win.history-live", { "<Control>End", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
   };
 

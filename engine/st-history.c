@@ -16,6 +16,7 @@
 struct _StHistory
 {
   GArray *records;  /* StHistoryRecord */
+  guint max_length; /* 0 for no limit */
 };
 
 StHistory *
@@ -33,6 +34,7 @@ st_history_copy (const StHistory *history)
   StHistory *copy = st_history_new ();
 
   g_array_append_vals (copy->records, history->records->data, history->records->len);
+  copy->max_length = history->max_length;
   return copy;
 }
 
@@ -46,11 +48,51 @@ st_history_free (StHistory *history)
   g_free (history);
 }
 
+/* Drops every second record but the newest: records 0, 2, 4, ... stay,
+ * so the kept ones still span the whole run. */
+static void
+st_history_thin (StHistory *history)
+{
+  GArray *records = history->records;
+  guint last = records->len - 1;
+  guint kept = 0;
+
+  for (guint i = 0; i < last; i += 2)
+    g_array_index (records, StHistoryRecord, kept++) = g_array_index (records, StHistoryRecord, i);
+  g_array_index (records, StHistoryRecord, kept++) = g_array_index (records, StHistoryRecord, last);
+  g_array_set_size (records, kept);
+}
+
 void
 st_history_append (StHistory             *history,
                    const StHistoryRecord *record)
 {
   g_array_append_val (history->records, *record);
+
+  if (history->max_length > 0 && history->records->len > history->max_length)
+    st_history_thin (history);
+}
+
+/**
+ * st_history_set_max_length:
+ * @history: a history
+ * @max_length: the most records to keep, at least 2; 0 keeps all
+ *
+ * Bounds the memory of a run that may go on for millions of epochs.
+ * Whenever an append makes the history longer than @max_length, every
+ * second record is dropped, except the newest.  Older epochs are then
+ * kept more sparsely than recent ones, but the first and the newest
+ * always stay.
+ */
+void
+st_history_set_max_length (StHistory *history,
+                           guint      max_length)
+{
+  g_return_if_fail (max_length == 0 || max_length >= 2);
+
+  history->max_length = max_length;
+  while (max_length > 0 && history->records->len > max_length)
+    st_history_thin (history);
 }
 
 guint

@@ -27,6 +27,8 @@ StHistory             *st_history_copy      (const StHistory       *history);
 void                   st_history_free      (StHistory             *history);
 void                   st_history_append    (StHistory             *history,
                                              const StHistoryRecord *record);
+void                   st_history_set_max_length (StHistory        *history,
+                                             guint                  max_length);
 guint                  st_history_get_length (const StHistory      *history);
 const StHistoryRecord *st_history_get       (const StHistory       *history,
                                              guint                  index);

@@ -457,11 +457,21 @@ st_trainer_get_dataset (StTrainer *trainer)
   return trainer->dataset;
 }
 
-/* Returns: (transfer none): one record per completed epoch. */
+/* Returns: (transfer none): one record per completed epoch, thinned
+ * out past the limit of st_trainer_set_history_max_length(). */
 const StHistory *
 st_trainer_get_history (StTrainer *trainer)
 {
   return trainer->history;
+}
+
+/* Bounds the history as st_history_set_max_length() does; 0, the
+ * default, keeps every epoch. */
+void
+st_trainer_set_history_max_length (StTrainer *trainer,
+                                   guint      max_length)
+{
+  st_history_set_max_length (trainer->history, max_length);
 }
 
 guint64

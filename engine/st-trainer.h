@@ -56,6 +56,8 @@ gboolean          st_trainer_evaluate_classes (StTrainer             *trainer,
 StNetwork        *st_trainer_get_network      (StTrainer             *trainer);
 StDataset        *st_trainer_get_dataset      (StTrainer             *trainer);
 const StHistory  *st_trainer_get_history      (StTrainer             *trainer);
+void              st_trainer_set_history_max_length (StTrainer        *trainer,
+                                                     guint             max_length);
 guint64           st_trainer_get_step         (StTrainer             *trainer);
 guint             st_trainer_get_epoch        (StTrainer             *trainer);
 guint             st_trainer_get_steps_per_epoch (StTrainer          *trainer);

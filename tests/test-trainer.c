@@ -343,6 +343,50 @@ test_history_csv (void)
   test_files_remove_dir (dir);
 }
 
+/* A bounded history keeps the first and the newest epoch and stays
+ * within its limit, in epoch order, however long the run. */
+static void
+test_history_max_length (void)
+{
+  g_autoptr(StHistory) history = st_history_new ();
+  g_autoptr(StTrainer) trainer = NULL;
+  const StHistory *run;
+
+  st_history_set_max_length (history, 1000);
+  for (guint epoch = 1; epoch <= 100000; epoch++)
+    {
+      StHistoryRecord record = { epoch, epoch, 1.0 / epoch, NAN, NAN };
+
+      st_history_append (history, &record);
+      g_assert_cmpuint (st_history_get_length (history), <=, 1000);
+    }
+
+  g_assert_cmpuint (st_history_get_length (history), >=, 500);
+  g_assert_cmpuint (st_history_get (history, 0)->epoch, ==, 1);
+  g_assert_cmpuint (st_history_get (history, st_history_get_length (history) - 1)->epoch, ==, 100000);
+  for (guint k = 1; k < st_history_get_length (history); k++)
+    g_assert_cmpuint (st_history_get (history, k - 1)->epoch, <, st_history_get (history, k)->epoch);
+
+  /* A limit set later thins what is there at once. */
+  st_history_set_max_length (history, 10);
+  g_assert_cmpuint (st_history_get_length (history), <=, 10);
+  g_assert_cmpuint (st_history_get (history, 0)->epoch, ==, 1);
+
+  /* The trainer's own history: a batch of all 3 samples, so one epoch
+   * per step. */
+  trainer = make_divergence_trainer (0.02);
+  st_trainer_set_history_max_length (trainer, 64);
+  for (guint step = 0; step < 5000; step++)
+    {
+      double cost;
+
+      g_assert_true (st_trainer_step (trainer, &cost, NULL));
+    }
+  run = st_trainer_get_history (trainer);
+  g_assert_cmpuint (st_history_get_length (run), <=, 64);
+  g_assert_cmpuint (st_history_get (run, st_history_get_length (run) - 1)->epoch, ==, 5000);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -367,6 +411,7 @@ main (int    argc,
   g_test_add_func ("/engine/trainer/invalid-settings", test_invalid_settings);
   g_test_add_func ("/engine/trainer/dataset-must-fit", test_dataset_must_fit);
   g_test_add_func ("/engine/trainer/history-csv", test_history_csv);
+  g_test_add_func ("/engine/trainer/history-max-length", test_history_max_length);
 
   return g_test_run ();
 }

@@ -207,6 +207,66 @@ test_divergence_reported (void)
   st_training_worker_shutdown (worker);
 }
 
+typedef struct
+{
+  guint last_epoch;
+  guint n_records;
+  gboolean in_order;
+} RecordCounter;
+
+static void
+on_records (StTrainingWorker       *worker,
+            const StTrainingUpdate *update,
+            gpointer                user_data)
+{
+  RecordCounter *counter = user_data;
+
+  for (gsize i = 0; i < update->n_records; i++)
+    {
+      counter->in_order &= update->records[i].epoch > counter->last_epoch;
+      counter->last_epoch = update->records[i].epoch;
+      counter->n_records++;
+    }
+}
+
+/* With the trainer's history bounded to 16 records, every epoch still
+ * reaches the main thread once and in order: the worker passes records
+ * on by epoch, not by their position, which thinning shifts. */
+static void
+test_bounded_history (void)
+{
+  StTrainer *trainer = make_worked_example (0.05);
+  g_autoptr(StTrainingWorker) worker = NULL;
+  RecordCounter counter = { 0, 0, TRUE };
+  guint64 steps;
+  gint64 deadline;
+
+  st_trainer_set_history_max_length (trainer, 16);
+  worker = st_training_worker_new (trainer);
+  g_signal_connect (worker, "update", G_CALLBACK (on_records), &counter);
+  st_training_worker_set_steps_per_second (worker, 0);
+
+  st_training_worker_set_running (worker, TRUE);
+  g_assert_true (wait_for_steps (worker, 2000));
+  st_training_worker_set_running (worker, FALSE);
+
+  /* The worked example has one sample, so an epoch ends every step.
+   * Wait until the records of all steps so far have arrived. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  do
+    {
+      g_main_context_iteration (NULL, FALSE);
+      trainer = st_training_worker_lock_trainer (worker);
+      steps = st_trainer_get_step (trainer);
+      st_training_worker_unlock_trainer (worker);
+    }
+  while (counter.last_epoch < steps && g_get_monotonic_time () < deadline);
+
+  g_assert_true (counter.in_order);
+  g_assert_cmpuint (counter.last_epoch, ==, steps);
+  g_assert_cmpuint (counter.n_records, ==, steps);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -216,6 +276,7 @@ main (int    argc,
   g_test_add_func ("/ui/training-worker/trains-worked-example", test_trains_worked_example);
   g_test_add_func ("/ui/training-worker/shutdown-while-running", test_shutdown_while_running);
   g_test_add_func ("/ui/training-worker/divergence-reported", test_divergence_reported);
+  g_test_add_func ("/ui/training-worker/bounded-history", test_bounded_history);
 
   return g_test_run ();
 }

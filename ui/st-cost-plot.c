@@ -32,6 +32,9 @@
 /* Buckets kept by each series: a few screen widths. */
 #define MAX_BUCKETS 8192
 
+/* Epoch records drawn; more are thinned out. */
+#define MAX_RECORDS 16384
+
 /* Space around the plot area, in logical pixels, for the axis labels
  * and the key. */
 #define MARGIN_LEFT 60
@@ -981,6 +984,9 @@ st_cost_plot_set_batch_label (StCostPlot *self,
   st_cost_plot_invalidate (self);
 }
 
+/* Adds one epoch's costs.  Past MAX_RECORDS records, every second one
+ * but the newest is dropped, as st_history_set_max_length() does, so a
+ * run of millions of epochs keeps a bounded number spread over it. */
 void
 st_cost_plot_add_record (StCostPlot            *self,
                          const StHistoryRecord *record)
@@ -988,7 +994,27 @@ st_cost_plot_add_record (StCostPlot            *self,
   g_return_if_fail (ST_IS_COST_PLOT (self));
 
   g_array_append_vals (self->records, record, 1);
+
+  if (self->records->len > MAX_RECORDS)
+    {
+      guint last = self->records->len - 1;
+      guint kept = 0;
+
+      for (guint i = 0; i < last; i += 2)
+        g_array_index (self->records, StHistoryRecord, kept++) = g_array_index (self->records, StHistoryRecord, i);
+      g_array_index (self->records, StHistoryRecord, kept++) = g_array_index (self->records, StHistoryRecord, last);
+      g_array_set_size (self->records, kept);
+    }
+
   st_cost_plot_invalidate (self);
+}
+
+guint
+st_cost_plot_get_n_records (StCostPlot *self)
+{
+  g_return_val_if_fail (ST_IS_COST_PLOT (self), 0);
+
+  return self->records->len;
 }
 
 void

@@ -25,6 +25,7 @@ void        st_cost_plot_truncate        (StCostPlot            *self,
 guint64     st_cost_plot_get_n_steps     (StCostPlot            *self);
 void        st_cost_plot_add_record      (StCostPlot            *self,
                                           const StHistoryRecord *record);
+guint       st_cost_plot_get_n_records   (StCostPlot            *self);
 guint       st_cost_plot_add_series      (StCostPlot            *self,
                                           const char            *label);
 void        st_cost_plot_append_to_series (StCostPlot           *self,

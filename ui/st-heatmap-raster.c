@@ -185,13 +185,16 @@ st_heatmap_matrix_find_row (const StHeatmapMatrix *matrix,
   return lo;
 }
 
-static float
+/* Values stay doubles up to the colour lookup: as floats, magnitudes
+ * beyond about 3.4e38 would overflow and those below about 1.4e-45
+ * would become 0, and lose their colour. */
+static double
 entry_value (const StHeatmapMatrix *matrix,
              gsize                  k)
 {
   double value = matrix->values != NULL ? matrix->values[k] : 0.0;
 
-  return isnan (value) ? 0.0f : (float) value;
+  return isnan (value) ? 0.0 : value;
 }
 
 /* Cell mode: the value shown by each pixel, NaN where nothing is stored.
@@ -205,11 +208,11 @@ fill_cell_bins (const StHeatmapMatrix *matrix,
                 const guint           *x_indices,
                 const guint8          *y_kinds,
                 const guint           *y_indices,
-                float                 *bins)
+                double                *bins)
 {
   for (guint y = 0; y < y_axis->pixels; y++)
     {
-      float *bin_row = bins + (gsize) y * x_axis->pixels;
+      double *bin_row = bins + (gsize) y * x_axis->pixels;
       gsize k, end;
 
       for (guint x = 0; x < x_axis->pixels; x++)
@@ -239,14 +242,14 @@ static void
 fill_binned_bins (const StHeatmapMatrix *matrix,
                   const StHeatmapAxis   *x_axis,
                   const StHeatmapAxis   *y_axis,
-                  float                 *bins)
+                  double                *bins)
 {
   gsize n_pixels = (gsize) x_axis->pixels * y_axis->pixels;
   double first_row = MAX (0.0, floor (y_axis->origin));
   double last_row = y_axis->origin + y_axis->pixels / y_axis->scale;
   gsize k, end;
   guint current_row = G_MAXUINT;
-  float *bin_row = NULL;
+  double *bin_row = NULL;
 
   for (gsize i = 0; i < n_pixels; i++)
     bins[i] = NAN;
@@ -262,8 +265,7 @@ fill_binned_bins (const StHeatmapMatrix *matrix,
     {
       guint row = matrix->entry_rows[k];
       gint64 x;
-      float value;
-
+      double value;
       double position;
 
       if (row != current_row)
@@ -287,7 +289,7 @@ fill_binned_bins (const StHeatmapMatrix *matrix,
         continue;
 
       value = entry_value (matrix, k);
-      if (isnan (bin_row[x]) || fabsf (value) > fabsf (bin_row[x]))
+      if (isnan (bin_row[x]) || fabs (value) > fabs (bin_row[x]))
         bin_row[x] = value;
     }
 }
@@ -316,13 +318,12 @@ st_heatmap_raster_fill (const StHeatmapMatrix *matrix,
                         guint32               *pixels,
                         gsize                  stride)
 {
-  g_autofree float *bins = NULL;
+  g_autofree double *bins = NULL;
   g_autofree guint8 *x_kinds = NULL;
   g_autofree guint8 *y_kinds = NULL;
   g_autofree guint *x_indices = NULL;
   g_autofree guint *y_indices = NULL;
   gboolean cells = x_axis->scale >= 1.0;
-  double index_scale;
 
   g_return_if_fail (stride >= x_axis->pixels);
   g_return_if_fail ((x_axis->scale >= 1.0) == (y_axis->scale >= 1.0));
@@ -334,7 +335,7 @@ st_heatmap_raster_fill (const StHeatmapMatrix *matrix,
   classify_pixels (x_axis, x_kinds, x_indices);
   classify_pixels (y_axis, y_kinds, y_indices);
 
-  bins = g_new (float, MAX ((gsize) x_axis->pixels * y_axis->pixels, 1));
+  bins = g_new (double, MAX ((gsize) x_axis->pixels * y_axis->pixels, 1));
   if (cells)
     fill_cell_bins (matrix, x_axis, y_axis, x_kinds, x_indices, y_kinds, y_indices, bins);
   else
@@ -343,12 +344,11 @@ st_heatmap_raster_fill (const StHeatmapMatrix *matrix,
   /* st_palette_map() inlined: this loop runs once per pixel. */
   if (!(range > 0.0) || !isfinite (range))
     range = 1.0;
-  index_scale = 0.5 * (ST_PALETTE_SIZE - 1) / range;
 
   for (guint y = 0; y < y_axis->pixels; y++)
     {
       guint32 *row = pixels + (gsize) y * stride;
-      const float *bin_row = bins + (gsize) y * x_axis->pixels;
+      const double *bin_row = bins + (gsize) y * x_axis->pixels;
       guint8 y_kind = y_kinds[y];
 
       if (y_kind == ST_HEATMAP_PIXEL_OUTSIDE)
@@ -360,7 +360,7 @@ st_heatmap_raster_fill (const StHeatmapMatrix *matrix,
       for (guint x = 0; x < x_axis->pixels; x++)
         {
           guint8 x_kind = x_kinds[x];
-          float value = bin_row[x];
+          double value = bin_row[x];
 
           if (x_kind == ST_HEATMAP_PIXEL_OUTSIDE)
             row[x] = 0;
@@ -370,7 +370,10 @@ st_heatmap_raster_fill (const StHeatmapMatrix *matrix,
             row[x] = st_palette_structural (palette, x, y);
           else
             {
-              double index = (CLAMP (value, -range, range) + range) * index_scale + 0.5;
+              /* Dividing first keeps every step finite, whether the
+               * range is 1e308 or a subnormal number. */
+              double t = CLAMP (value / range, -1.0, 1.0);
+              double index = (t + 1.0) * (0.5 * (ST_PALETTE_SIZE - 1)) + 0.5;
 
               row[x] = palette->diverging[MIN ((guint) index, ST_PALETTE_SIZE - 1)];
             }

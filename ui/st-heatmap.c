@@ -466,6 +466,15 @@ st_heatmap_get_cols (StHeatmap *self)
   return self->matrix.cols;
 }
 
+/* Returns: the stored entries of the layer shown. */
+gsize
+st_heatmap_get_nnz (StHeatmap *self)
+{
+  g_return_val_if_fail (ST_IS_HEATMAP (self), 0);
+
+  return self->matrix.nnz;
+}
+
 StHeatmapView
 st_heatmap_get_view (StHeatmap *self)
 {

@@ -61,6 +61,7 @@ void             st_heatmap_set_values       (StHeatmap      *self,
 void             st_heatmap_clear            (StHeatmap      *self);
 guint            st_heatmap_get_rows         (StHeatmap      *self);
 guint            st_heatmap_get_cols         (StHeatmap      *self);
+gsize            st_heatmap_get_nnz          (StHeatmap      *self);
 
 StHeatmapView    st_heatmap_get_view         (StHeatmap      *self);
 void             st_heatmap_set_view         (StHeatmap      *self,

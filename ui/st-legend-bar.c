@@ -4,6 +4,8 @@
  *
  * Either the diverging scale from -range (left) to +range (right), or,
  * with the "structural" property, a swatch of the structural-zero hatch.
+ * With the "neutral" property it is a swatch of the scale's middle
+ * colour, the one colour of a layer whose shown values are all 0.
  * The pixels come from the same palette as the heat map, so the key
  * matches it exactly in both light and dark styles.
  */
@@ -25,6 +27,7 @@ struct _StLegendBar
   GskRenderNode *cache;
 
   guint structural : 1;
+  guint neutral : 1;
 };
 
 G_DEFINE_FINAL_TYPE (StLegendBar, st_legend_bar, GTK_TYPE_WIDGET)
@@ -32,6 +35,7 @@ G_DEFINE_FINAL_TYPE (StLegendBar, st_legend_bar, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_STRUCTURAL,
+  PROP_NEUTRAL,
   N_PROPS
 };
 
@@ -63,9 +67,12 @@ st_legend_bar_build_node (StLegendBar *self,
       {
         double value = pixel_width > 1 ? 2.0 * x / (pixel_width - 1) - 1.0 : 0.0;
 
-        pixels[(gsize) y * pixel_width + x] = self->structural
-          ? st_palette_structural (&self->palette, x, y)
-          : st_palette_map (&self->palette, value, 1.0);
+        if (self->structural)
+          pixels[(gsize) y * pixel_width + x] = st_palette_structural (&self->palette, x, y);
+        else if (self->neutral)
+          pixels[(gsize) y * pixel_width + x] = st_palette_map (&self->palette, 0.0, 1.0);
+        else
+          pixels[(gsize) y * pixel_width + x] = st_palette_map (&self->palette, value, 1.0);
       }
 
   bytes = g_bytes_new_take (pixels, sizeof (guint32) * pixel_width * pixel_height);
@@ -76,6 +83,16 @@ st_legend_bar_build_node (StLegendBar *self,
   gtk_snapshot_push_rounded_clip (snapshot, &clip);
   gtk_snapshot_append_texture (snapshot, texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_pop (snapshot);
+
+  /* The middle colour is close to the window background, so its swatch
+   * gets an outline. */
+  if (self->neutral && !self->structural)
+    {
+      GdkRGBA outline = self->palette.dark ? (GdkRGBA) { 1, 1, 1, 0.3 } : (GdkRGBA) { 0, 0, 0, 0.3 };
+
+      gtk_snapshot_append_border (snapshot, &clip, (const float[]) { 1, 1, 1, 1 },
+                                  (const GdkRGBA[]) { outline, outline, outline, outline });
+    }
 
   return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
 }
@@ -107,11 +124,12 @@ st_legend_bar_measure (GtkWidget      *widget,
                        int            *natural_baseline)
 {
   StLegendBar *self = ST_LEGEND_BAR (widget);
+  gboolean swatch = self->structural || self->neutral;
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = self->structural ? 16 : 48;
-      *natural = self->structural ? 16 : 160;
+      *minimum = swatch ? 16 : 48;
+      *natural = swatch ? 16 : 160;
     }
   else
     {
@@ -174,6 +192,31 @@ st_legend_bar_set_structural (StLegendBar *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STRUCTURAL]);
 }
 
+gboolean
+st_legend_bar_get_neutral (StLegendBar *self)
+{
+  g_return_val_if_fail (ST_IS_LEGEND_BAR (self), FALSE);
+
+  return self->neutral;
+}
+
+/* Shows the middle colour alone, for a range that collapsed to 0. */
+void
+st_legend_bar_set_neutral (StLegendBar *self,
+                           gboolean     neutral)
+{
+  g_return_if_fail (ST_IS_LEGEND_BAR (self));
+
+  neutral = !!neutral;
+  if (self->neutral == neutral)
+    return;
+
+  self->neutral = neutral;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  st_legend_bar_invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEUTRAL]);
+}
+
 static void
 st_legend_bar_get_property (GObject    *object,
                             guint       prop_id,
@@ -186,6 +229,10 @@ st_legend_bar_get_property (GObject    *object,
     {
     case PROP_STRUCTURAL:
       g_value_set_boolean (value, st_legend_bar_get_structural (self));
+      break;
+
+    case PROP_NEUTRAL:
+      g_value_set_boolean (value, st_legend_bar_get_neutral (self));
       break;
 
     default:
@@ -205,6 +252,10 @@ st_legend_bar_set_property (GObject      *object,
     {
     case PROP_STRUCTURAL:
       st_legend_bar_set_structural (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_NEUTRAL:
+      st_legend_bar_set_neutral (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -238,6 +289,11 @@ st_legend_bar_class_init (StLegendBarClass *klass)
 
   properties[PROP_STRUCTURAL] =
     g_param_spec_boolean ("structural", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_NEUTRAL] =
+    g_param_spec_boolean ("neutral", NULL, NULL,
                           FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 

@@ -19,6 +19,9 @@ GtkWidget *st_legend_bar_new            (void);
 gboolean   st_legend_bar_get_structural (StLegendBar *self);
 void       st_legend_bar_set_structural (StLegendBar *self,
                                          gboolean     structural);
+gboolean   st_legend_bar_get_neutral    (StLegendBar *self);
+void       st_legend_bar_set_neutral    (StLegendBar *self,
+                                         gboolean     neutral);
 void       st_legend_bar_set_color_map  (StLegendBar *self,
                                          StColorMap   color_map);
 

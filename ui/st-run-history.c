@@ -48,6 +48,19 @@ frame_clear (gpointer data)
   g_clear_pointer (&frame->pattern, st_network_pattern_unref);
 }
 
+/* Epoch records are saved with the model and exported; past this many,
+ * older ones are thinned out (see st_history_set_max_length()). */
+#define MAX_RECORDS 16384
+
+static StHistory *
+st_run_history_new_records (void)
+{
+  StHistory *records = st_history_new ();
+
+  st_history_set_max_length (records, MAX_RECORDS);
+  return records;
+}
+
 StRunHistory *
 st_run_history_new (guint max_frames,
                     gsize max_bytes)
@@ -56,7 +69,7 @@ st_run_history_new (guint max_frames,
 
   history->frames = g_array_new (FALSE, FALSE, sizeof (StHistoryFrame));
   g_array_set_clear_func (history->frames, frame_clear);
-  history->records = st_history_new ();
+  history->records = st_run_history_new_records ();
   history->max_frames = MAX (max_frames, 4);
   history->max_bytes = max_bytes;
 
@@ -79,7 +92,7 @@ st_run_history_clear (StRunHistory *history)
 {
   g_array_set_size (history->frames, 0);
   st_history_free (history->records);
-  history->records = st_history_new ();
+  history->records = st_run_history_new_records ();
   history->bytes = 0;
 }
 
@@ -213,7 +226,7 @@ void
 st_run_history_truncate (StRunHistory *history,
                          guint64       step)
 {
-  g_autoptr(StHistory) records = st_history_new ();
+  g_autoptr(StHistory) records = st_run_history_new_records ();
 
   while (history->frames->len > 0)
     {

@@ -9,10 +9,16 @@
  * Results travel the other way as snapshots.  Under `mutex`, the thread
  * publishes the newest snapshot and the costs of the steps since the last
  * publication.  It does so at most once per frame interval, and whenever
- * it stops.  It then schedules a single idle on the main context unless
- * one is pending.  The idle takes whatever is newest, so the window sees at most one update
- * per publication and never queues up stale ones, however fast training
- * runs.
+ * it stops.  It then marks the delivery source ready unless a delivery
+ * is pending.  The delivery takes whatever is newest, so the window sees
+ * at most one update per publication and never queues up stale ones,
+ * however fast training runs.
+ *
+ * The delivery source is created once, on the main thread, and the
+ * worker wakes it with g_source_set_ready_time().  Attaching a new idle
+ * source for each publication made the worker insert into the main
+ * context's table of sources, whose lock ThreadSanitizer cannot see in
+ * an uninstrumented GLib: it reported a data race there at random.
  *
  * `trainer_mutex` is held for each step, so the main thread may read the
  * live model between steps with st_training_worker_lock_trainer().  Lock
@@ -68,7 +74,8 @@ struct _StTrainingWorker
   GArray *published_records;    /* StHistoryRecord */
   guint published_busy : 1;
   guint published_limit : 1;
-  guint idle_id;
+  GSource *delivery;           /* on the main context; ready when an update waits */
+  guint delivery_pending : 1;
 };
 
 G_DEFINE_FINAL_TYPE (StTrainingWorker, st_training_worker, G_TYPE_OBJECT)
@@ -86,7 +93,7 @@ typedef struct
   GArray *costs;              /* double, since the last publication */
   GPtrArray *frames;          /* StSnapshot, since the last publication */
   GArray *records;            /* StHistoryRecord, likewise */
-  guint history_seen;         /* records of the trainer's history passed on */
+  guint history_epoch;        /* the newest epoch of the trainer's history passed on */
   GError *error;
   gint64 last_publish;
   gint64 publish_duration;    /* of the last snapshot copy, microseconds */
@@ -109,7 +116,7 @@ st_training_worker_deliver (gpointer data)
   gboolean busy, limit;
 
   g_mutex_lock (&self->mutex);
-  self->idle_id = 0;
+  self->delivery_pending = FALSE;
   snapshot = g_steal_pointer (&self->published);
   costs = g_steal_pointer (&self->published_costs);
   error = g_steal_pointer (&self->published_error);
@@ -121,7 +128,7 @@ st_training_worker_deliver (gpointer data)
   g_mutex_unlock (&self->mutex);
 
   if (snapshot == NULL)
-    return G_SOURCE_REMOVE;
+    return G_SOURCE_CONTINUE;
 
   update = (StTrainingUpdate) {
     .snapshot = snapshot,
@@ -136,8 +143,25 @@ st_training_worker_deliver (gpointer data)
   };
   g_signal_emit (self, signals[UPDATE], 0, &update);
 
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
+
+/* Runs on the main thread once the worker marked the source ready. */
+static gboolean
+delivery_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  /* Not ready again until the next publication; one that comes before
+   * the callback takes its data is delivered by this dispatch. */
+  g_source_set_ready_time (source, -1);
+
+  return callback (user_data);
+}
+
+static GSourceFuncs delivery_funcs = {
+  .dispatch = delivery_dispatch,
+};
 
 /* Runs on the worker thread, without either lock held. */
 static void
@@ -193,8 +217,11 @@ st_training_worker_publish (StTrainingWorker *self,
 
   self->published_busy = self->running || self->pending_steps > 0;
 
-  if (self->idle_id == 0)
-    self->idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, st_training_worker_deliver, self, NULL);
+  if (!self->delivery_pending)
+    {
+      self->delivery_pending = TRUE;
+      g_source_set_ready_time (self->delivery, 0);
+    }
 
   g_mutex_unlock (&self->mutex);
 
@@ -286,9 +313,16 @@ st_training_worker_take_step (StTrainingWorker *self,
   if (ok)
     {
       const StHistory *history = st_trainer_get_history (self->trainer);
+      guint first = st_history_get_length (history);
 
-      for (; state->history_seen < st_history_get_length (history); state->history_seen++)
-        g_array_append_vals (state->records, st_history_get (history, state->history_seen), 1);
+      /* New records are at the end.  A bounded history drops old ones,
+       * so positions shift, but epochs keep growing. */
+      while (first > 0 && st_history_get (history, first - 1)->epoch > state->history_epoch)
+        first--;
+      for (guint k = first; k < st_history_get_length (history); k++)
+        g_array_append_vals (state->records, st_history_get (history, k), 1);
+      if (first < st_history_get_length (history))
+        state->history_epoch = st_history_get (history, st_history_get_length (history) - 1)->epoch;
 
       if (snapshot_interval > 0 && st_trainer_get_step (self->trainer) % snapshot_interval == 0)
         g_ptr_array_add (state->frames, st_trainer_create_snapshot (self->trainer));
@@ -351,7 +385,7 @@ st_training_worker_thread (gpointer data)
   state.next_step = g_get_monotonic_time ();
 
   g_mutex_lock (&self->trainer_mutex);
-  state.history_seen = st_history_get_length (st_trainer_get_history (self->trainer));
+  state.history_epoch = st_trainer_get_epoch (self->trainer);
   g_mutex_unlock (&self->trainer_mutex);
 
   while (st_training_worker_wait_for_step (self, &state))
@@ -385,6 +419,14 @@ st_training_worker_new (StTrainer *trainer)
   self = g_object_new (ST_TYPE_TRAINING_WORKER, NULL);
   self->trainer = trainer;
   self->learning_rate = st_trainer_get_learning_rate (trainer);
+
+  self->delivery = g_source_new (&delivery_funcs, sizeof (GSource));
+  g_source_set_priority (self->delivery, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_static_name (self->delivery, "st-training-worker delivery");
+  g_source_set_callback (self->delivery, st_training_worker_deliver, self, NULL);
+  g_source_set_ready_time (self->delivery, -1);
+  g_source_attach (self->delivery, NULL);
+
   self->thread = g_thread_new ("st-training", st_training_worker_thread, self);
 
   return self;
@@ -533,9 +575,11 @@ st_training_worker_shutdown (StTrainingWorker *self)
 
   g_thread_join (g_steal_pointer (&self->thread));
 
-  /* The thread is gone, so no new idle can be added after this. */
+  /* The thread is gone, so nothing wakes the delivery after this. */
+  g_source_destroy (self->delivery);
+  g_clear_pointer (&self->delivery, g_source_unref);
+
   g_mutex_lock (&self->mutex);
-  g_clear_handle_id (&self->idle_id, g_source_remove);
   g_clear_pointer (&self->published, st_snapshot_unref);
   g_clear_pointer (&self->published_costs, g_array_unref);
   g_clear_pointer (&self->published_frames, g_ptr_array_unref);

@@ -290,7 +290,10 @@ st_window_describe_training (StWindow *self,
   model->epoch = _st_window_get_epoch (self);
   model->history = st_history_copy (st_run_history_get_records (self->history));
 
-  if (st_dataset_is_classification (self->dataset))
+  /* A data set that does not fit the model names classes of another
+   * model, and a file with them could not be opened again. */
+  if (st_dataset_is_classification (self->dataset) &&
+      _st_window_dataset_fits (self, model->network, NULL))
     {
       guint n_classes = st_dataset_get_n_classes (self->dataset);
 

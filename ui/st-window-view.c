@@ -6,7 +6,15 @@
  * state: weights, gradient, update, change), win.fixed-range (boolean),
  * win.select-layer (uint32 parameter), win.layer-layout ("(us)": layer
  * and csr, csc or coo), win.show-storage (boolean) and
- * win.presentation (boolean; full screen, larger text, thicker lines).
+ * win.presentation (boolean; full screen, larger text, thicker lines)
+ * and win.show-help-overlay (the keyboard shortcuts window).
+ *
+ * The shortcuts window is built when it is opened and destroyed when it
+ * closes.  GtkApplication would otherwise create one for every window
+ * from gtk/help-overlay.ui and keep it hidden, and GTK 4.8's AT-SPI
+ * root, asked for a window index past the visible ones, replies with
+ * the last window in its list: a hidden window that was never realized
+ * has no object path, and the reply crashes the application.
  *
  * Changing a layer's layout needs no new trainer: the layouts give
  * bit-identical results, so the live layer is converted between two
@@ -229,6 +237,18 @@ leave_presentation_activated (GSimpleAction *action,
 }
 
 static void
+show_help_overlay_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/st-shortcuts-window.ui");
+  GtkWindow *window = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  gtk_window_set_transient_for (window, GTK_WINDOW (user_data));
+  gtk_window_present (window);
+}
+
+static void
 heatmap_pointer_changed (StWindow  *self,
                          int        row,
                          int        col,
@@ -352,6 +372,7 @@ static const GActionEntry view_entries[] = {
   { "show-storage", NULL, NULL, "false", show_storage_change_state },
   { "presentation", NULL, NULL, "false", presentation_change_state },
   { "leave-presentation", leave_presentation_activated },
+  { "show-help-overlay", show_help_overlay_activated },
 };
 
 void

@@ -37,6 +37,10 @@
 #define MAX_FRAMES 400
 #define MAX_FRAME_BYTES ((gsize) 512 * 1024 * 1024)
 
+/* Epoch records a trainer keeps until the worker passes them on; the
+ * worker reads them after every step, so a few suffice. */
+#define MAX_TRAINER_RECORDS 1024
+
 G_DEFINE_FINAL_TYPE (StWindow, st_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -241,6 +245,10 @@ st_window_show_progress (StWindow *self,
   gtk_label_set_label (self->cost_label, cost);
 }
 
+static void st_window_range_changed (StWindow   *self,
+                                     GParamSpec *pspec,
+                                     StHeatmap  *heatmap);
+
 /* Puts the layer's pattern from @pattern and its values from @snapshot
  * on the heat map and the storage view. */
 static void
@@ -264,6 +272,8 @@ st_window_show_layer (StWindow         *self,
 
       st_heatmap_set_pattern (self->heatmap, lp->rows, lp->cols, lp->nnz,
                               lp->entry_rows, lp->entry_cols, lp->start_values);
+      /* The range may stay 0 while the number of entries changes. */
+      st_window_range_changed (self, NULL, self->heatmap);
       st_storage_view_set_layer (self->storage_view, lp->rows, lp->cols, lp->nnz,
                                  lp->entry_rows, lp->entry_cols,
                                  self->worker != NULL || self->network != NULL
@@ -462,28 +472,38 @@ _st_window_fill_layer_list (StWindow *self)
   self->updating_controls = FALSE;
 }
 
+/* The colour key: the scale from -range to +range, or, for a range of
+ * 0, the middle colour labelled 0, or, for a layer without stored
+ * entries, a note and no numbers. */
 static void
 st_window_range_changed (StWindow   *self,
                          GParamSpec *pspec,
                          StHeatmap  *heatmap)
 {
   double range = st_heatmap_get_range (heatmap);
+  gboolean empty = st_heatmap_get_nnz (heatmap) == 0;
   g_autofree char *low = NULL;
   g_autofree char *high = NULL;
 
-  if (range > 0.0)
+  if (empty)
+    {
+      high = g_strdup (_("No stored weights"));
+    }
+  else if (range > 0.0)
     {
       low = g_strdup_printf ("−%.3g", range);
       high = g_strdup_printf ("%.3g", range);
     }
   else
     {
-      low = g_strdup ("0");
       high = g_strdup ("0");
     }
 
-  gtk_label_set_label (self->range_low_label, low);
+  gtk_widget_set_visible (GTK_WIDGET (self->range_low_label), low != NULL);
+  gtk_label_set_label (self->range_low_label, low != NULL ? low : "");
   gtk_label_set_label (self->range_high_label, high);
+  gtk_widget_set_visible (self->scale_bar, !empty);
+  st_legend_bar_set_neutral (ST_LEGEND_BAR (self->scale_bar), !(range > 0.0));
 }
 
 static void
@@ -637,6 +657,9 @@ st_window_start_worker (StWindow  *self,
       return;
     }
 
+  /* The worked example ends an epoch every step, hundreds of thousands
+   * of times a second as fast as possible. */
+  st_trainer_set_history_max_length (trainer, MAX_TRAINER_RECORDS);
   self->worker = st_training_worker_new (trainer);
   st_training_worker_set_steps_per_second (self->worker,
                                            g_settings_get_uint (self->settings, "steps-per-second"));

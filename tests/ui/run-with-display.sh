@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs a command on its own Xvfb display and D-Bus session bus, with a
 # temporary HOME and XDG folders, and stops the X server afterwards.
-# Each run picks a free display with -displayfd, so tests may run in
-# parallel.  Exits with the command's status.
+# Each run picks a free display number, so tests may run in parallel.
+# Exits with the command's status.
 #
 # Usage: run-with-display.sh COMMAND [ARGS...]
 
@@ -30,7 +30,11 @@ trap 'exit 130' INT TERM
 display=
 number=$(( 100 + $$ % 400 ))
 for attempt in $(seq 1 50); do
-  Xvfb ":$number" -screen 0 1280x1024x24 -nolisten tcp 2>"$scratch/xvfb.log" &
+  # -noreset: by default the server resets whenever its last client
+  # disconnects, and a client that connects during the reset fails with
+  # "cannot open display".  That happens when one client of a test
+  # exits just as the next one starts.
+  Xvfb ":$number" -screen 0 1280x1024x24 -nolisten tcp -noreset 2>"$scratch/xvfb.log" &
   xvfb_pid=$!
 
   tries=0

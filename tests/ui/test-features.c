@@ -15,7 +15,9 @@
 #include "st-cost-plot.h"
 #include "st-generator-dialog.h"
 #include "st-heatmap.h"
+#include "st-legend-bar.h"
 #include "st-lessons.h"
+#include "st-palette.h"
 #include "st-storage-view.h"
 #include "window-test-utils.h"
 
@@ -680,6 +682,259 @@ test_keyboard_edit (Fixture       *fixture,
   g_assert_nonnull (strstr (read_label (fixture, "heatmap-readout"), "Row 2, column 2: weight"));
 }
 
+static gboolean
+reached_step_40000 (Fixture *fixture)
+{
+  return read_step (fixture) >= 40000;
+}
+
+/* The worked example ends an epoch every step.  Trained as fast as
+ * possible for 40000 steps, the cost plot keeps at most 16384 epoch
+ * records, thinned over the whole run, instead of one per epoch. */
+static void
+test_long_run_records (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  StCostPlot *plot = ST_COST_PLOT (find_widget_by_type (GTK_WIDGET (fixture->window), ST_TYPE_COST_PLOT));
+  guint n_records;
+
+  set_running (fixture, TRUE);
+  g_assert_true (wait_for (fixture, reached_step_40000, 60000));
+  pause_and_settle (fixture);
+
+  n_records = st_cost_plot_get_n_records (plot);
+  g_test_message ("%" G_GUINT64_FORMAT " epochs, %u records on the plot", read_step (fixture), n_records);
+  g_assert_cmpuint (n_records, <=, 16384);
+  g_assert_cmpuint (n_records, >, 8192);
+  g_assert_cmpuint (st_cost_plot_get_n_steps (plot), ==, read_step (fixture));
+}
+
+static gboolean
+has_shortcuts_window (Fixture *fixture)
+{
+  return find_toplevel (fixture, GTK_TYPE_SHORTCUTS_WINDOW, NULL) != NULL;
+}
+
+/* Whether every top-level window of the process is shown.  GTK 4.8's
+ * AT-SPI root replies to a request for a window index past the visible
+ * ones with the last window in its list, and a hidden one crashes it. */
+static gboolean
+all_toplevels_visible (Fixture *fixture)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (!gtk_widget_get_visible (GTK_WIDGET (window)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The shortcuts window exists only while it is shown. */
+static void
+test_shortcuts_window (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWindow *shortcuts;
+
+  g_assert_true (all_toplevels_visible (fixture));
+
+  activate (fixture, "show-help-overlay", NULL);
+  g_assert_true (wait_for (fixture, has_shortcuts_window, WAIT_MS));
+  shortcuts = find_toplevel (fixture, GTK_TYPE_SHORTCUTS_WINDOW, NULL);
+  g_assert_true (gtk_window_get_modal (shortcuts));
+
+  gtk_window_close (shortcuts);
+  run_for (50);
+  g_assert_false (has_shortcuts_window (fixture));
+  g_assert_true (all_toplevels_visible (fixture));
+}
+
+/* 3 x 3 layers whose stored weights are all equal, or that store
+ * none; each stored cell must take the colour of the weight's sign. */
+typedef struct
+{
+  const char *name;
+  const char *entries;  /* Matrix Market entry lines, counting from 1 */
+  guint nnz;
+  double value;
+  const char *low;      /* the legend's labels; NULL when hidden */
+  const char *high;
+} DegenerateLayer;
+
+static const DegenerateLayer degenerate_layers[] = {
+  { "constant", "1 1 0.75\n1 3 0.75\n2 2 0.75\n3 1 0.75\n", 4, 0.75, "−0.75", "0.75" },
+  { "all-zero", "1 2 0.0\n2 1 0.0\n3 3 0.0\n", 3, 0.0, NULL, "0" },
+  { "single", "2 2 -1.5\n", 1, -1.5, "−1.5", "1.5" },
+  { "empty", "", 0, 0.0, NULL, "No stored weights" },
+  { "huge", "1 1 1e305\n2 2 1e305\n", 2, 1e305, "−1e+305", "1e+305" },
+  { "tiny", "1 1 -1e-300\n3 3 -1e-300\n", 2, -1e-300, "−1e-300", "1e-300" },
+};
+
+/* Saves @layer as a one-layer model without biases. */
+static GFile *
+write_degenerate_model (Fixture               *fixture,
+                        const DegenerateLayer *layer)
+{
+  g_autofree char *mtx_text = g_strdup_printf ("%%%%MatrixMarket matrix coordinate real general\n3 3 %u\n%s",
+                                               layer->nnz, layer->entries);
+  g_autofree char *mtx_name = g_strconcat (layer->name, ".mtx", NULL);
+  g_autofree char *model_name = g_strconcat (layer->name, ".stmodel", NULL);
+  g_autoptr(GFile) mtx_file = g_file_new_build_filename (fixture->scratch, mtx_name, NULL);
+  GFile *model_file = g_file_new_build_filename (fixture->scratch, model_name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StMtx) mtx = NULL;
+  g_autoptr(StNetwork) network = st_network_new (ST_LOSS_HALF_MSE);
+  StLayer *weights;
+
+  g_file_replace_contents (mtx_file, mtx_text, strlen (mtx_text), NULL, FALSE,
+                           G_FILE_CREATE_NONE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  mtx = st_mtx_read (mtx_file, NULL, &error);
+  g_assert_no_error (error);
+  weights = st_mtx_to_layer (mtx, ST_LAYOUT_CSR, &error);
+  g_assert_no_error (error);
+  g_assert_true (st_network_append_layer (network, weights, &error));
+  st_model_save (network, g_file_peek_path (model_file), &error);
+  g_assert_no_error (error);
+
+  return model_file;
+}
+
+static gboolean
+heatmap_is_dark (Fixture *fixture)
+{
+  return st_heatmap_get_dark (get_heatmap (fixture));
+}
+
+static gboolean
+heatmap_is_light (Fixture *fixture)
+{
+  return !st_heatmap_get_dark (get_heatmap (fixture));
+}
+
+/* Checks the legend beside the heat map: its labels, and whether the
+ * scale is drawn, as a full scale or as the middle colour alone. */
+static void
+assert_legend (Fixture    *fixture,
+               const char *low,
+               const char *high,
+               gboolean    bar_visible,
+               gboolean    neutral)
+{
+  GtkWidget *bar = find_widget_by_type (GTK_WIDGET (fixture->window), ST_TYPE_LEGEND_BAR);
+  GtkWidget *low_label = gtk_widget_get_prev_sibling (bar);
+  GtkWidget *high_label = gtk_widget_get_next_sibling (bar);
+
+  g_assert_false (st_legend_bar_get_structural (ST_LEGEND_BAR (bar)));
+  g_assert_cmpint (gtk_widget_get_visible (bar), ==, bar_visible);
+  g_assert_cmpint (st_legend_bar_get_neutral (ST_LEGEND_BAR (bar)), ==, neutral);
+  g_assert_cmpint (gtk_widget_get_visible (low_label), ==, low != NULL);
+  if (low != NULL)
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (low_label)), ==, low);
+  g_assert_true (gtk_widget_get_visible (high_label));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (high_label)), ==, high);
+}
+
+/* Renders the heat map as an export does and checks every pixel: each
+ * is transparent, hatch, or @expected, and @expected appears when
+ * entries are stored. */
+static void
+assert_heatmap_colors (Fixture               *fixture,
+                       const DegenerateLayer *layer,
+                       gboolean               dark)
+{
+  cairo_surface_t *surface = st_heatmap_render_surface (get_heatmap (fixture), 240, 240);
+  StPalette palette;
+  guint32 expected;
+  guint n_expected = 0;
+  int stride;
+  const guint8 *data;
+
+  st_palette_init (&palette, dark, ST_COLOR_MAP_BLUE_RED);
+  expected = palette.diverging[layer->value > 0 ? ST_PALETTE_SIZE - 1
+                               : layer->value < 0 ? 0 : ST_PALETTE_SIZE / 2];
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_flush (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  data = cairo_image_surface_get_data (surface);
+
+  for (int y = 0; y < 240; y++)
+    for (int x = 0; x < 240; x++)
+      {
+        guint32 color = ((const guint32 *) (gconstpointer) (data + (gsize) y * stride))[x];
+
+        if (color == expected)
+          n_expected++;
+        else if (color != 0)
+          g_assert_true (color == palette.structural_light || color == palette.structural_dark);
+      }
+
+  if (layer->nnz > 0)
+    g_assert_cmpuint (n_expected, >, 0);
+  cairo_surface_destroy (surface);
+}
+
+/* Layers with one stored value, or none, draw in defined colours with
+ * a legend that names the value, in light and dark style; training
+ * then spreads the values and the legend becomes a scale again. */
+static void
+test_degenerate_layers (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *csv_path = g_build_filename (fixture->scratch, "three.csv", NULL);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autoptr(GError) error = NULL;
+
+  /* 3 inputs and 3 targets, so each 3 x 3 layer fits. */
+  g_file_set_contents (csv_path, "x1,x2,x3,t1,t2,t3\n1,0,0,0.5,0,1\n0,1,0,1,0.5,0\n0,0,1,0,1,0.5\n", -1, &error);
+  g_assert_no_error (error);
+
+  for (guint dark = 0; dark <= 1; dark++)
+    {
+      g_settings_set_string (settings, "style", dark ? "dark" : "light");
+      g_assert_true (wait_for (fixture, dark ? heatmap_is_dark : heatmap_is_light, WAIT_MS));
+
+      for (guint i = 0; i < G_N_ELEMENTS (degenerate_layers); i++)
+        {
+          const DegenerateLayer *layer = &degenerate_layers[i];
+          g_autoptr(GFile) model = write_degenerate_model (fixture, layer);
+          gboolean neutral = layer->nnz > 0 && layer->value == 0.0;
+
+          g_test_message ("%s layer, %s style", layer->name, dark ? "dark" : "light");
+          g_assert_true (st_window_open_model (fixture->window, model));
+          g_assert_true (st_window_open_dataset (fixture->window, csv));
+          g_assert_false (has_message_dialog (fixture));
+          g_assert_cmpuint (st_heatmap_get_nnz (get_heatmap (fixture)), ==, layer->nnz);
+
+          assert_legend (fixture, layer->low, layer->high, layer->nnz > 0, neutral || layer->nnz == 0);
+          assert_heatmap_colors (fixture, layer, dark);
+
+          if (dark == 0 && g_str_equal (layer->name, "all-zero"))
+            save_screenshot (fixture, NULL, "ui-all-zero-layer.png");
+          if (dark == 1 && g_str_equal (layer->name, "empty"))
+            save_screenshot (fixture, NULL, "ui-empty-layer-dark.png");
+
+          /* One step spreads the zeros and the equal values apart. */
+          if (g_str_equal (layer->name, "all-zero") || g_str_equal (layer->name, "constant"))
+            {
+              step_to (fixture, 1);
+              g_assert_cmpfloat (st_heatmap_get_range (get_heatmap (fixture)), >, 0.0);
+              g_assert_true (gtk_widget_get_visible (gtk_widget_get_prev_sibling (
+                find_widget_by_type (GTK_WIDGET (fixture->window), ST_TYPE_LEGEND_BAR))));
+              g_assert_false (st_legend_bar_get_neutral (ST_LEGEND_BAR (
+                find_widget_by_type (GTK_WIDGET (fixture->window), ST_TYPE_LEGEND_BAR))));
+            }
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -707,6 +962,9 @@ main (int   argc,
   ADD ("new-network", test_new_network);
   ADD ("open-by-extension", test_open_by_extension);
   ADD ("keyboard-edit", test_keyboard_edit);
+  ADD ("degenerate-layers", test_degenerate_layers);
+  ADD ("shortcuts-window", test_shortcuts_window);
+  ADD ("long-run-records", test_long_run_records);
 
 #undef ADD
 

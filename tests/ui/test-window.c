@@ -25,7 +25,7 @@
 
 #include "st-application.h"
 #include "st-engine.h"
-#include "st-window.h"
+#include "st-window-private.h"
 
 /* Maximum wait for the window to show a result, in milliseconds. */
 #define WAIT_MS 10000
@@ -583,6 +583,134 @@ is_destroyed (Fixture *fixture)
   return fixture->window == NULL;
 }
 
+/* Counts the threads of this process named like the window's training
+ * thread, from the thread names under /proc/self/task. */
+static guint
+count_training_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *task;
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while ((task = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", task, "comm", NULL);
+      g_autofree char *name = NULL;
+
+      if (g_file_get_contents (path, &name, NULL, NULL) && g_str_has_prefix (name, "st-training"))
+        count++;
+    }
+
+  return count;
+}
+
+/* Writes a model with one 256 x 256 layer storing about 10 % of its
+ * entries and no bias, and 256 samples of 256 random inputs and 256
+ * targets, so that each step takes a few milliseconds. */
+static void
+write_busy_model (Fixture  *fixture,
+                  GFile   **model_file,
+                  GFile   **data_file)
+{
+  const guint n = 256;
+  g_autoptr(gsl_rng) rng = st_random_new (20240601);
+  g_autoptr(StNetwork) network = st_network_new (ST_LOSS_HALF_MSE);
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *model_path = g_build_filename (fixture->scratch, "busy.stmodel", NULL);
+  g_autofree char *data_path = g_build_filename (fixture->scratch, "busy.csv", NULL);
+  StLayer *layer;
+
+  layer = st_pattern_new_random (n, n, 0.1, ST_LAYOUT_CSR, rng, &error);
+  g_assert_no_error (error);
+  st_init_weights (layer, ST_INIT_LECUN_UNIFORM, rng);
+  g_assert_true (st_network_append_layer (network, layer, &error));
+  st_model_save (network, model_path, &error);
+  g_assert_no_error (error);
+
+  for (guint s = 0; s < n; s++)
+    for (guint j = 0; j < 2 * n; j++)
+      g_string_append_printf (csv, "%.3f%c", gsl_rng_uniform (rng) * 2 - 1, j + 1 < 2 * n ? ',' : '\n');
+  g_file_set_contents (data_path, csv->str, csv->len, &error);
+  g_assert_no_error (error);
+
+  *model_file = g_file_new_for_path (model_path);
+  *data_file = g_file_new_for_path (data_path);
+}
+
+static gboolean
+reached_step_1 (Fixture *fixture)
+{
+  return read_step (fixture) >= 1;
+}
+
+/* Closes the window while training runs as fast as possible, after a
+ * random time from the test's seed, 20 times.  Each time exactly one
+ * training thread runs before the close.  Within a second of the
+ * answer to the unsaved-changes question, the window and its worker
+ * are finalized and the thread has ended. */
+static void
+test_close_while_training_repeatedly (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(GFile) model = NULL;
+  g_autoptr(GFile) dataset = NULL;
+
+  write_busy_model (fixture, &model, &dataset);
+
+  for (guint round = 0; round < 20; round++)
+    {
+      StTrainingWorker *worker;
+      guint delay_ms = (guint) g_test_rand_int_range (0, 500);
+      gint64 start, elapsed;
+
+      if (fixture->window == NULL)
+        {
+          fixture->window = st_window_new (GTK_APPLICATION (application));
+          g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
+          gtk_window_present (GTK_WINDOW (fixture->window));
+          g_assert_true (wait_for (fixture, is_mapped, WAIT_MS));
+          g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "speed",
+                                              g_variant_new_uint32 (0));
+        }
+
+      g_assert_true (st_window_open_model (fixture->window, model));
+      g_assert_true (st_window_open_dataset (fixture->window, dataset));
+      g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "batch-size",
+                                          g_variant_new_uint32 (256));
+      g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "learning-rate",
+                                          g_variant_new_double (1e-3));
+      set_running (fixture, TRUE);
+      g_assert_true (wait_for (fixture, reached_step_1, WAIT_MS));
+      run_for (delay_ms);
+
+      worker = fixture->window->worker;
+      g_assert_nonnull (worker);
+      g_object_add_weak_pointer (G_OBJECT (worker), (gpointer *) &worker);
+      g_assert_true (st_window_get_busy (fixture->window));
+      g_assert_cmpuint (count_training_threads (), ==, 1);
+
+      gtk_window_close (GTK_WINDOW (fixture->window));
+      g_assert_true (wait_for (fixture, has_message_dialog, WAIT_MS));
+      g_assert_true (st_window_get_busy (fixture->window));
+
+      start = g_get_monotonic_time ();
+      close_message_dialog (fixture, "discard");
+      g_assert_true (wait_for (fixture, is_destroyed, WAIT_MS));
+      elapsed = g_get_monotonic_time () - start;
+
+      g_test_message ("Round %u: closed after %u ms of training, gone in %.1f ms",
+                      round + 1, delay_ms, elapsed / 1000.0);
+      g_assert_null (worker);
+      g_assert_cmpuint (count_training_threads (), ==, 0);
+      g_assert_cmpint (elapsed, <, G_USEC_PER_SEC);
+
+      /* Nothing queued for the window may run now. */
+      run_for (20);
+    }
+}
+
 static void
 test_close_asks_to_save (Fixture       *fixture,
                          gconstpointer  data)
@@ -771,6 +899,44 @@ test_save_and_open (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (read_cost (fixture), expected_cost (4), 1e-6);
 }
 
+static gboolean
+has_three_outputs (Fixture *fixture)
+{
+  g_autoptr(StNetwork) network = st_window_copy_network (fixture->window);
+
+  return st_network_get_n_outputs (network) == 3;
+}
+
+/* A model saved beside a data set that does not fit it opens again:
+ * the file must not name the data set's 3 classes for the model's 2
+ * outputs. */
+static void
+test_save_beside_other_dataset (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(GFile) worked = g_file_new_build_filename (fixture->scratch, "worked.stmodel", NULL);
+  g_autoptr(GFile) saved = g_file_new_build_filename (fixture->scratch, "saved.stmodel", NULL);
+  double a, b;
+
+  g_assert_true (st_window_save_model (fixture->window, worked));
+
+  /* Gaussian blobs: 2 inputs, 3 classes, and a network that fits them. */
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "dataset",
+                                      g_variant_new_string ("blobs"));
+  g_assert_true (wait_for (fixture, has_three_outputs, WAIT_MS));
+
+  /* The worked example's 2 outputs do not fit the 3 classes. */
+  g_assert_true (st_window_open_model (fixture->window, worked));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "step"));
+  g_assert_true (st_window_save_model (fixture->window, saved));
+
+  g_assert_true (st_window_open_model (fixture->window, saved));
+  g_assert_false (has_message_dialog (fixture));
+  read_weights (fixture, &a, &b);
+  g_assert_cmpfloat (a, ==, 0.5);
+  g_assert_cmpfloat (b, ==, 0.5);
+}
+
 static void
 test_export_pattern (Fixture       *fixture,
                      gconstpointer  data)
@@ -826,11 +992,13 @@ main (int   argc,
   ADD ("converges", test_converges);
   ADD ("pause-stops", test_pause_stops);
   ADD ("close-while-training", test_close_while_training);
+  ADD ("close-while-training-repeatedly", test_close_while_training_repeatedly);
   ADD ("close-asks-to-save", test_close_asks_to_save);
   ADD ("malformed-files", test_malformed_files);
   ADD ("import-pattern", test_import_pattern);
   ADD ("save-and-open", test_save_and_open);
   ADD ("export-pattern", test_export_pattern);
+  ADD ("save-beside-other-dataset", test_save_beside_other_dataset);
 
 #undef ADD
 
