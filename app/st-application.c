@@ -150,6 +150,7 @@ st_application_set_accels (GtkApplication *application)
     { "win.save-as", { "<Control><Shift>s", NULL } },
     { "win.import-pattern", { "<Control>i", NULL } },
     { "win.export-pattern", { "<Control>e", NULL } },
+    { "win.export-gradient", { "<Control><Shift>e", NULL } },
     { "win.open-dataset", { "<Control><Shift>o", NULL } },
     { "win.new-network", { "<Control>n", NULL } },
     { "win.undo", { "<Control>z", NULL } },

@@ -390,6 +390,89 @@ st_window_export_pattern (StWindow *self,
   return TRUE;
 }
 
+/**
+ * st_window_export_gradient:
+ * @self: a window
+ * @file: where to write
+ *
+ * Writes the shown layer's gradient of the last training batch as a
+ * Matrix Market coordinate file, one line per stored entry, zeros
+ * included, so that the file has the layer's pattern.
+ *
+ * Returns: %FALSE, with an error dialog, when there is no gradient yet
+ *   or the file cannot be written
+ */
+gboolean
+st_window_export_gradient (StWindow *self,
+                           GFile    *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  const StLayerPattern *lp = NULL;
+  guint layer = self->selected_layer;
+
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  name = g_file_get_basename (file);
+  if (self->pattern != NULL && layer < st_network_pattern_get_n_layers (self->pattern))
+    lp = st_network_pattern_get_layer (self->pattern, layer);
+
+  if (!self->has_gradient || self->snapshot == NULL || lp == NULL ||
+      layer >= st_snapshot_get_n_layers (self->snapshot) ||
+      st_snapshot_get_nnz (self->snapshot, layer) != lp->nnz)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 _("No gradient has been computed yet. Take a training step first."));
+  else if (path == NULL)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("Only local files can be saved"));
+
+  /* The snapshot's gradient is in the pattern's canonical order, the
+   * order of lp's entry arrays. */
+  if (error == NULL)
+    st_mtx_write_coordinate (path, lp->rows, lp->cols, lp->nnz, lp->entry_rows, lp->entry_cols,
+                             st_snapshot_get_gradient (self->snapshot, layer), &error);
+
+  if (error != NULL)
+    {
+      /* Translators: %s is a file name. */
+      st_window_show_file_error (self, error, _("Could Not Export “%s”"), name);
+      return FALSE;
+    }
+
+  /* Translators: %s is a file name. */
+  _st_window_show_toast (self, _("Exported the gradient to “%s”"), name);
+  return TRUE;
+}
+
+/* Offers Export Gradient only once a step has computed one; until then
+ * the menu shows an insensitive item that gives the reason. */
+void
+_st_window_update_gradient_export (StWindow *self)
+{
+  GActionMap *map = G_ACTION_MAP (self);
+  GAction *action = g_action_map_lookup_action (map, "export-gradient");
+
+  if (action == NULL)
+    return;
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->has_gradient);
+
+  if (self->has_gradient)
+    {
+      g_action_map_remove_action (map, "export-gradient-unavailable");
+    }
+  else if (g_action_map_lookup_action (map, "export-gradient-unavailable") == NULL)
+    {
+      g_autoptr(GSimpleAction) unavailable = g_simple_action_new ("export-gradient-unavailable", NULL);
+
+      g_simple_action_set_enabled (unavailable, FALSE);
+      g_action_map_add_action (map, G_ACTION (unavailable));
+    }
+}
+
 /* File choosers */
 
 typedef gboolean (*StWindowFileFunc) (StWindow *self,
@@ -664,6 +747,21 @@ export_pattern_activated (GSimpleAction *action,
 }
 
 static void
+export_gradient_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  StWindow *self = ST_WINDOW (user_data);
+  g_autofree char *suggested = NULL;
+
+  /* Translators: the suggested file name of an exported gradient; %s is the model name, %u the layer number. */
+  suggested = g_strdup_printf (_("%s-layer-%u-gradient.mtx"), self->model_name, self->selected_layer + 1);
+  st_window_choose_file (self, _("Export Gradient"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                         _("Matrix Market Files"), "*.mtx", suggested,
+                         st_window_export_gradient);
+}
+
+static void
 open_dataset_activated (GSimpleAction *action,
                         GVariant      *parameter,
                         gpointer       user_data)
@@ -836,6 +934,7 @@ static const GActionEntry file_entries[] = {
   { "save-as", save_as_activated },
   { "import-pattern", import_pattern_activated },
   { "export-pattern", export_pattern_activated },
+  { "export-gradient", export_gradient_activated },
   { "open-dataset", open_dataset_activated },
   { "open-recent", open_recent_activated, "s" },
 };
@@ -847,6 +946,7 @@ _st_window_add_file_actions (StWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), file_entries,
                                    G_N_ELEMENTS (file_entries), self);
+  _st_window_update_gradient_export (self);
 
   target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (target, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);

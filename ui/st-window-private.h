@@ -128,6 +128,7 @@ struct _StWindow
   guint presentation : 1;
   guint updating_controls : 1;  /* controls are being set from the state */
   guint goal_reached : 1;
+  guint has_gradient : 1;       /* a step of the current trainer has computed a gradient */
 };
 
 /* st-window.c */
@@ -209,6 +210,7 @@ void     _st_window_confirm_discard     (StWindow             *self,
                                          StWindowContinueFunc  continue_func);
 void     _st_window_add_recent          (StWindow             *self,
                                          GFile                *file);
+void     _st_window_update_gradient_export (StWindow          *self);
 GtkFileChooserNative *_st_window_choose_save_file (StWindow   *self,
                                                    const char *title,
                                                    const char *filter_name,

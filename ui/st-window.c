@@ -543,6 +543,11 @@ st_window_worker_update (StWindow         *self,
     {
       st_cost_plot_append (self->cost_plot, update->costs, update->n_costs);
       _st_window_set_modified (self, TRUE);
+      if (!self->has_gradient)
+        {
+          self->has_gradient = TRUE;
+          _st_window_update_gradient_export (self);
+        }
     }
 
   for (gsize i = 0; i < update->n_records; i++)
@@ -656,6 +661,10 @@ st_window_stop_training (StWindow *self)
   g_clear_pointer (&self->network, st_network_free);
   self->running = FALSE;
   st_window_set_busy (self, FALSE);
+
+  /* The next trainer starts without a gradient of its own. */
+  self->has_gradient = FALSE;
+  _st_window_update_gradient_export (self);
 }
 
 /* Takes a copy of the model and stops training. */

@@ -47,6 +47,8 @@ gboolean   st_window_save_model       (StWindow       *self,
                                        GFile          *file);
 gboolean   st_window_export_pattern   (StWindow       *self,
                                        GFile          *file);
+gboolean   st_window_export_gradient  (StWindow       *self,
+                                       GFile          *file);
 gboolean   st_window_export_heatmap   (StWindow       *self,
                                        GFile          *file,
                                        StExportFormat  format);
