@@ -53,9 +53,7 @@ st_application_open (GApplication  *application,
   StWindow *window = st_window_new (GTK_APPLICATION (application));
 
   gtk_window_present (GTK_WINDOW (window));
-
-  for (int i = 0; i < n_files; i++)
-    st_window_open_file (window, files[i]);
+  st_window_open_files (window, files, (guint) n_files);
 }
 
 static void

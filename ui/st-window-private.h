@@ -21,6 +21,13 @@ G_BEGIN_DECLS
 /* Something to do once unsaved changes are saved or discarded. */
 typedef void (*StWindowContinueFunc) (StWindow *self);
 
+/* What follows a file job that was not cancelled. */
+typedef void (*StWindowJobDone) (StWindow *self,
+                                 gboolean  succeeded);
+
+/* The progress of a file job, shared by its thread and the window. */
+typedef struct _StJobProgress StJobProgress;
+
 /* Where the data set came from. */
 #define ST_WINDOW_DATA_CSV ST_N_BUILTIN_DATA
 
@@ -86,6 +93,9 @@ struct _StWindow
   GtkLabel *timeline_label;
   GMenu *recent_section;
   GMenu *lessons_section;
+  GtkRevealer *job_revealer;
+  GtkLabel *job_label;
+  GtkProgressBar *job_progress_bar;
 
   /* Owned */
   GSettings *settings;
@@ -112,6 +122,11 @@ struct _StWindow
   gint64 frame_start;           /* monotonic time of the frame's before-paint */
   gint64 last_frame;            /* frame clock time of the previous frame */
   gint64 last_storage_update;   /* monotonic time the storage view last got values */
+  GCancellable *job_cancellable; /* the file job running, or NULL */
+  StJobProgress *job_progress;  /* its progress, while it runs */
+  gint64 job_started;           /* monotonic time it started */
+  guint job_timer_id;           /* shows and updates its progress bar */
+  guint64 change_count;         /* counts every change that makes the model modified */
 
   guint64 base_step;            /* steps before the current trainer's first */
   guint base_epoch;
@@ -129,6 +144,7 @@ struct _StWindow
   guint updating_controls : 1;  /* controls are being set from the state */
   guint goal_reached : 1;
   guint has_gradient : 1;       /* a step of the current trainer has computed a gradient */
+  guint disposed : 1;           /* the widgets are gone; jobs still finishing must not touch them */
 };
 
 /* st-window.c */
@@ -217,6 +233,58 @@ GtkFileChooserNative *_st_window_choose_save_file (StWindow   *self,
                                                    const char *filter_pattern,
                                                    const char *suggested_name,
                                                    gboolean  (*func) (StWindow *, GFile *));
+
+StModel *_st_window_describe_model      (StWindow             *self);
+gboolean _st_window_finish_save         (StWindow             *self,
+                                         GFile                *file,
+                                         guint64               change_count,
+                                         const GError         *error);
+gboolean _st_window_finish_open_model   (StWindow             *self,
+                                         GFile                *file,
+                                         StModel              *model,
+                                         const GError         *error);
+StLayer *_st_window_read_pattern        (GFile                *file,
+                                         StLayout              layout,
+                                         guint64               seed,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+void     _st_window_get_import_settings (StWindow             *self,
+                                         StLayout             *layout,
+                                         guint64              *seed);
+gboolean _st_window_finish_import       (StWindow             *self,
+                                         GFile                *file,
+                                         StLayer              *layer,
+                                         const GError         *read_error);
+gboolean _st_window_finish_open_dataset (StWindow             *self,
+                                         GFile                *file,
+                                         StDataset            *dataset,
+                                         const GError         *error);
+
+/* st-window-jobs.c */
+StJobProgress *st_job_progress_ref      (StJobProgress        *progress);
+void     st_job_progress_unref          (StJobProgress        *progress);
+void     st_job_progress_report         (double                fraction,
+                                         gpointer              progress_data);
+GCancellable *_st_window_begin_job      (StWindow             *self,
+                                         const char           *message,
+                                         StJobProgress       **progress);
+gboolean _st_window_end_job             (StWindow             *self,
+                                         GCancellable         *cancellable);
+gboolean _st_window_has_job             (StWindow             *self);
+void     _st_window_cancel_job          (StWindow             *self);
+void     _st_window_add_job_actions     (StWindow             *self);
+void     _st_window_open_model_async    (StWindow             *self,
+                                         GFile                *file,
+                                         StWindowJobDone       done);
+void     _st_window_import_pattern_async (StWindow            *self,
+                                         GFile                *file,
+                                         StWindowJobDone       done);
+void     _st_window_open_dataset_async  (StWindow             *self,
+                                         GFile                *file,
+                                         StWindowJobDone       done);
+void     _st_window_save_model_async    (StWindow             *self,
+                                         GFile                *file,
+                                         StWindowContinueFunc  after_save);
 
 /* st-window-edit.c */
 void     _st_window_add_edit_actions    (StWindow             *self);

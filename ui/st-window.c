@@ -67,6 +67,8 @@ _st_window_set_modified (StWindow *self,
                          gboolean  modified)
 {
   modified = !!modified;
+  if (modified)
+    self->change_count++;
   if (self->modified == modified)
     return;
 
@@ -1048,6 +1050,8 @@ st_window_dispose (GObject *object)
    * widgets that are going away. */
   st_window_stop_worker (self);
   g_cancellable_cancel (self->cancellable);
+  self->disposed = TRUE;
+  _st_window_cancel_job (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_WINDOW);
 
@@ -1193,6 +1197,9 @@ st_window_class_init (StWindowClass *klass)
   BIND (timeline_label);
   BIND (recent_section);
   BIND (lessons_section);
+  BIND (job_revealer);
+  BIND (job_label);
+  BIND (job_progress_bar);
 #undef BIND
 
   _st_window_class_add_training_shortcuts (widget_class);
@@ -1220,6 +1227,7 @@ st_window_init (StWindow *self)
   _st_window_add_training_actions (self);
   _st_window_add_data_actions (self);
   _st_window_add_file_actions (self);
+  _st_window_add_job_actions (self);
   _st_window_add_edit_actions (self);
   _st_window_add_history_actions (self);
   _st_window_add_view_actions (self);

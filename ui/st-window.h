@@ -41,6 +41,9 @@ gboolean   st_window_open_dataset     (StWindow       *self,
                                        GFile          *file);
 gboolean   st_window_open_file        (StWindow       *self,
                                        GFile          *file);
+void       st_window_open_files       (StWindow       *self,
+                                       GFile         **files,
+                                       guint           n_files);
 gboolean   st_window_open_lesson      (StWindow       *self,
                                        const char     *id);
 gboolean   st_window_save_model       (StWindow       *self,

@@ -40,7 +40,7 @@ chooser_is_mapped (Fixture *fixture)
   return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
 }
 
-/* Answers the window's file chooser with @path, as a user who types the
+/* Accepts @path in the window's file chooser, as a user who types the
  * name and presses the accept button.  GtkFileChooserNative shows GTK's
  * own dialog here, since no portal runs in the test session. */
 static void
@@ -195,6 +195,293 @@ test_export_gradient (Fixture       *fixture,
   g_assert_true (action_exists (fixture, "export-gradient-unavailable"));
 }
 
+/* File work in a thread */
+
+static GtkWidget *
+get_widget (Fixture    *fixture,
+            const char *name)
+{
+  GtkWidget *widget = find_widget_by_name (GTK_WIDGET (fixture->window), name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static gboolean
+progress_shown (Fixture *fixture)
+{
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (get_widget (fixture, "file-progress")));
+}
+
+/* The job has ended: Cancel is gone and the file actions are back. */
+static gboolean
+job_ended (Fixture *fixture)
+{
+  return !action_enabled (fixture, "cancel-file-work") && action_enabled (fixture, "open");
+}
+
+static void
+open_through_recent (Fixture    *fixture,
+                     const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+
+  activate (fixture, "open-recent", g_variant_new_string (uri));
+}
+
+/* Writes a rows x cols Matrix Market file whose rows each store the
+ * first cols / 2 columns, with the weight 1 / (1 + column). */
+static void
+write_large_pattern (const char *path,
+                     guint       rows,
+                     guint       cols)
+{
+  gsize per_row = cols / 2;
+  gsize nnz = (gsize) rows * per_row;
+  g_autofree guint *entry_rows = g_new (guint, nnz);
+  g_autofree guint *entry_cols = g_new (guint, nnz);
+  g_autofree double *values = g_new (double, nnz);
+  g_autoptr(GError) error = NULL;
+
+  for (gsize k = 0; k < nnz; k++)
+    {
+      entry_rows[k] = (guint) (k / per_row);
+      entry_cols[k] = (guint) (k % per_row);
+      values[k] = 1.0 / (1.0 + entry_cols[k]);
+    }
+
+  g_assert_true (st_mtx_write_coordinate (path, rows, cols, nnz, entry_rows, entry_cols, values, &error));
+  g_assert_no_error (error);
+}
+
+/* The worked example's weights, unchanged. */
+static void
+assert_worked_example (Fixture *fixture)
+{
+  g_autoptr(StNetwork) network = st_window_copy_network (fixture->window);
+  StLayer *layer;
+  gsize position;
+
+  g_assert_cmpuint (st_network_get_n_layers (network), ==, 1);
+  layer = st_network_get_layer (network, 0);
+  g_assert_cmpuint (st_layer_get_rows (layer), ==, 2);
+  g_assert_cmpuint (st_layer_get_cols (layer), ==, 2);
+  g_assert_cmpuint (st_layer_get_nnz (layer), ==, 2);
+  g_assert_true (st_layer_find_entry (layer, 0, 1, &position));
+  g_assert_cmpfloat (st_layer_get_values (layer)[position], ==, 0.5);
+  g_assert_true (st_layer_find_entry (layer, 1, 0, &position));
+  g_assert_cmpfloat (st_layer_get_values (layer)[position], ==, 0.5);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Worked Example – Sparse Trainer");
+}
+
+/* The longest time between two runs of a 10 ms timeout, a measure of
+ * how long the main loop was kept from drawing and handling input. */
+typedef struct
+{
+  gint64 last;
+  gint64 longest_gap;
+} LoopWatch;
+
+static gboolean
+loop_watch_tick (gpointer data)
+{
+  LoopWatch *watch = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (watch->last > 0)
+    watch->longest_gap = MAX (watch->longest_gap, now - watch->last);
+  watch->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* A Matrix Market file of 3 million entries takes long enough to
+ * import that the progress bar appears; Cancel stops it and leaves the
+ * model as it was, and the window keeps running its main loop. */
+static void
+test_import_cancel (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->scratch, "large.mtx", NULL);
+  GtkWidget *cancel;
+  LoopWatch watch = { 0 };
+  guint watch_id;
+  gint64 started, shown, cancelled, ended;
+
+  write_large_pattern (path, 3000, 2000);
+
+  watch_id = g_timeout_add (10, loop_watch_tick, &watch);
+  started = g_get_monotonic_time ();
+  open_through_recent (fixture, path);
+  g_assert_true (action_enabled (fixture, "cancel-file-work"));
+  g_assert_false (action_enabled (fixture, "open"));
+  g_assert_false (action_enabled (fixture, "save"));
+
+  g_assert_true (wait_for (fixture, progress_shown, WAIT_MS));
+  shown = g_get_monotonic_time ();
+  g_assert_cmpstr (read_label (fixture, "file-progress-label"), ==, "Importing “large.mtx”…");
+  g_test_message ("progress shown after %.0f ms", (shown - started) / 1000.0);
+  g_assert_cmpint (shown - started, >=, 300 * G_TIME_SPAN_MILLISECOND);
+  save_screenshot (fixture, NULL, "file-progress.png");
+
+  /* The user clicks Cancel. */
+  cancel = get_widget (fixture, "file-progress-cancel");
+  g_assert_true (gtk_widget_is_sensitive (cancel));
+  cancelled = g_get_monotonic_time ();
+  g_signal_emit_by_name (cancel, "clicked");
+  g_assert_cmpstr (read_label (fixture, "file-progress-label"), ==, "Cancelling…");
+  g_assert_true (wait_for (fixture, job_ended, WAIT_MS));
+  ended = g_get_monotonic_time ();
+  g_source_remove (watch_id);
+
+  g_test_message ("cancel took effect after %.1f ms; the main loop's longest pause was %.1f ms",
+                  (ended - cancelled) / 1000.0, watch.longest_gap / 1000.0);
+  g_assert_cmpint (ended - cancelled, <, 2 * G_TIME_SPAN_SECOND);
+  g_assert_cmpint (watch.longest_gap, <, 400 * G_TIME_SPAN_MILLISECOND);
+
+  g_assert_false (progress_shown (fixture));
+  g_assert_false (has_message_dialog (fixture));
+  assert_worked_example (fixture);
+  g_assert_false (st_window_get_modified (fixture->window));
+}
+
+/* A 2000 x 2000 layer with half its positions stored, written by the
+ * engine. */
+static void
+write_large_model (const char *path)
+{
+  g_autoptr(StNetwork) network = st_network_new (ST_LOSS_HALF_MSE);
+  g_autoptr(gsl_rng) rng = st_random_new (7);
+  g_autoptr(GError) error = NULL;
+  StPatternSpec spec;
+  StLayer *layer;
+
+  st_pattern_spec_init (&spec, ST_PATTERN_UNIFORM);
+  spec.density = 0.5;
+  layer = st_pattern_generate (&spec, 2000, 2000, ST_LAYOUT_CSR, rng, &error);
+  g_assert_no_error (error);
+  st_init_weights (layer, ST_INIT_LECUN_UNIFORM, rng);
+  g_assert_true (st_network_append_layer (network, layer, &error));
+  g_assert_true (st_model_save (network, path, &error));
+  g_assert_no_error (error);
+}
+
+static GBytes *
+read_bytes (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
+static guint
+count_files (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  guint count = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    count++;
+  return count;
+}
+
+/* Opens a large model in a thread, cancels a save of it, which leaves
+ * the file byte for byte as it was, then saves it for real. */
+static void
+test_save_cancel (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->scratch, "large.stmodel", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(StModel) saved = NULL;
+  g_autoptr(StNetwork) shown = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started;
+
+  write_large_model (path);
+  before = read_bytes (path);
+
+  started = g_get_monotonic_time ();
+  open_through_recent (fixture, path);
+  g_assert_true (wait_for (fixture, job_ended, WAIT_MS));
+  g_test_message ("opening 2 million entries took %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
+  g_assert_false (has_message_dialog (fixture));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "large.stmodel – Sparse Trainer");
+  shown = st_window_copy_network (fixture->window);
+  g_assert_cmpuint (st_network_get_nnz (shown), ==, 2000000);
+
+  /* Save, and cancel at once: the thread has 24 MB to write, so the
+   * cancel comes long before it could replace the file. */
+  activate (fixture, "save", NULL);
+  activate (fixture, "cancel-file-work", NULL);
+  g_assert_true (wait_for (fixture, job_ended, WAIT_MS));
+  after = read_bytes (path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_cmpuint (count_files (fixture->scratch), ==, 1);
+  g_assert_false (has_message_dialog (fixture));
+
+  /* A save that runs to its end writes the window's model with its
+   * training state, which the engine's file lacked. */
+  started = g_get_monotonic_time ();
+  activate (fixture, "save", NULL);
+  g_assert_true (wait_for (fixture, job_ended, WAIT_MS));
+  g_test_message ("saving 2 million entries took %.0f ms", (g_get_monotonic_time () - started) / 1000.0);
+  g_assert_false (has_message_dialog (fixture));
+  g_assert_cmpuint (count_files (fixture->scratch), ==, 1);
+
+  saved = st_model_read (file, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (saved->has_training);
+  g_assert_cmpuint (st_network_get_nnz (saved->network), ==, 2000000);
+  g_assert_cmpmem (st_layer_get_values (st_network_get_layer (saved->network, 0)), 2000000 * sizeof (double),
+                   st_layer_get_values (st_network_get_layer (shown, 0)), 2000000 * sizeof (double));
+}
+
+static gboolean window_finalized;
+
+static void
+note_finalized (gpointer data)
+{
+  window_finalized = TRUE;
+}
+
+static gboolean
+is_window_finalized (Fixture *fixture)
+{
+  return window_finalized;
+}
+
+/* Closing the window while a file loads: the thread stops, its result
+ * goes nowhere, and the window is freed once it has. */
+static void
+test_close_during_import (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->scratch, "large.mtx", NULL);
+  StWindow *window = fixture->window;
+
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+
+  write_large_pattern (path, 3000, 2000);
+  g_settings_set_string (settings, "style", "dark");
+  open_through_recent (fixture, path);
+  g_assert_true (wait_for (fixture, progress_shown, WAIT_MS));
+  save_screenshot (fixture, NULL, "file-progress-dark.png");
+
+  window_finalized = FALSE;
+  g_object_set_data_full (G_OBJECT (window), "test-finalized", window, note_finalized);
+  g_object_remove_weak_pointer (G_OBJECT (window), (gpointer *) &fixture->window);
+  fixture->window = NULL;
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (fixture, is_window_finalized, WAIT_MS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -207,6 +494,9 @@ main (int   argc,
   g_test_add ("/ui/file-work/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("export-gradient", test_export_gradient);
+  ADD ("import-cancel", test_import_cancel);
+  ADD ("save-cancel", test_save_cancel);
+  ADD ("close-during-import", test_close_during_import);
 
 #undef ADD
 
