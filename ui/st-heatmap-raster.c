@@ -185,13 +185,16 @@ st_heatmap_matrix_find_row (const StHeatmapMatrix *matrix,
   return lo;
 }
 
-static float
+/* Bins hold doubles: weights of a diverging run pass FLT_MAX long
+ * before they overflow a double, and a float bin would then show them
+ * all at full colour. */
+static double
 entry_value (const StHeatmapMatrix *matrix,
              gsize                  k)
 {
   double value = matrix->values != NULL ? matrix->values[k] : 0.0;
 
-  return isnan (value) ? 0.0f : (float) value;
+  return isnan (value) ? 0.0 : value;
 }
 
 /* Cell mode: the value shown by each pixel, NaN where nothing is stored.
@@ -205,11 +208,11 @@ fill_cell_bins (const StHeatmapMatrix *matrix,
                 const guint           *x_indices,
                 const guint8          *y_kinds,
                 const guint           *y_indices,
-                float                 *bins)
+                double                *bins)
 {
   for (guint y = 0; y < y_axis->pixels; y++)
     {
-      float *bin_row = bins + (gsize) y * x_axis->pixels;
+      double *bin_row = bins + (gsize) y * x_axis->pixels;
       gsize k, end;
 
       for (guint x = 0; x < x_axis->pixels; x++)
@@ -239,14 +242,14 @@ static void
 fill_binned_bins (const StHeatmapMatrix *matrix,
                   const StHeatmapAxis   *x_axis,
                   const StHeatmapAxis   *y_axis,
-                  float                 *bins)
+                  double                *bins)
 {
   gsize n_pixels = (gsize) x_axis->pixels * y_axis->pixels;
   double first_row = MAX (0.0, floor (y_axis->origin));
   double last_row = y_axis->origin + y_axis->pixels / y_axis->scale;
   gsize k, end;
   guint current_row = G_MAXUINT;
-  float *bin_row = NULL;
+  double *bin_row = NULL;
 
   for (gsize i = 0; i < n_pixels; i++)
     bins[i] = NAN;
@@ -262,7 +265,7 @@ fill_binned_bins (const StHeatmapMatrix *matrix,
     {
       guint row = matrix->entry_rows[k];
       gint64 x;
-      float value;
+      double value;
 
       double position;
 
@@ -287,7 +290,7 @@ fill_binned_bins (const StHeatmapMatrix *matrix,
         continue;
 
       value = entry_value (matrix, k);
-      if (isnan (bin_row[x]) || fabsf (value) > fabsf (bin_row[x]))
+      if (isnan (bin_row[x]) || fabs (value) > fabs (bin_row[x]))
         bin_row[x] = value;
     }
 }
@@ -316,7 +319,7 @@ st_heatmap_raster_fill (const StHeatmapMatrix *matrix,
                         guint32               *pixels,
                         gsize                  stride)
 {
-  g_autofree float *bins = NULL;
+  g_autofree double *bins = NULL;
   g_autofree guint8 *x_kinds = NULL;
   g_autofree guint8 *y_kinds = NULL;
   g_autofree guint *x_indices = NULL;
@@ -334,7 +337,7 @@ st_heatmap_raster_fill (const StHeatmapMatrix *matrix,
   classify_pixels (x_axis, x_kinds, x_indices);
   classify_pixels (y_axis, y_kinds, y_indices);
 
-  bins = g_new (float, MAX ((gsize) x_axis->pixels * y_axis->pixels, 1));
+  bins = g_new (double, MAX ((gsize) x_axis->pixels * y_axis->pixels, 1));
   if (cells)
     fill_cell_bins (matrix, x_axis, y_axis, x_kinds, x_indices, y_kinds, y_indices, bins);
   else
@@ -348,7 +351,7 @@ st_heatmap_raster_fill (const StHeatmapMatrix *matrix,
   for (guint y = 0; y < y_axis->pixels; y++)
     {
       guint32 *row = pixels + (gsize) y * stride;
-      const float *bin_row = bins + (gsize) y * x_axis->pixels;
+      const double *bin_row = bins + (gsize) y * x_axis->pixels;
       guint8 y_kind = y_kinds[y];
 
       if (y_kind == ST_HEATMAP_PIXEL_OUTSIDE)
@@ -360,7 +363,7 @@ st_heatmap_raster_fill (const StHeatmapMatrix *matrix,
       for (guint x = 0; x < x_axis->pixels; x++)
         {
           guint8 x_kind = x_kinds[x];
-          float value = bin_row[x];
+          double value = bin_row[x];
 
           if (x_kind == ST_HEATMAP_PIXEL_OUTSIDE)
             row[x] = 0;

@@ -96,6 +96,9 @@ struct _StWindow
   GtkRevealer *job_revealer;
   GtkLabel *job_label;
   GtkProgressBar *job_progress_bar;
+  GtkRevealer *divergence_revealer;
+  GtkLabel *divergence_label;
+  GtkButton *divergence_restore_button;
 
   /* Owned */
   GSettings *settings;
@@ -132,6 +135,7 @@ struct _StWindow
   guint base_epoch;
   guint64 snapshot_interval;    /* steps between timeline frames now */
   int viewing_frame;            /* the timeline frame shown, or -1 for the newest */
+  int finite_frame;             /* the frame the divergence banner offers, or -1 */
   guint selected_layer;
   guint edit_count;             /* seeds the weights of edits */
 
@@ -296,6 +300,12 @@ void     _st_window_add_history_actions (StWindow             *self);
 void     _st_window_update_timeline     (StWindow             *self);
 void     _st_window_add_frame           (StWindow             *self,
                                          StSnapshot           *snapshot);
+
+/* st-window-divergence.c */
+void     _st_window_add_divergence_actions (StWindow          *self);
+void     _st_window_show_divergence     (StWindow             *self,
+                                         const GError         *error);
+void     _st_window_hide_divergence     (StWindow             *self);
 
 /* st-window-view.c */
 void     _st_window_add_view_actions    (StWindow             *self);

@@ -580,12 +580,15 @@ st_window_worker_update (StWindow         *self,
     }
 
   if (update->error != NULL)
-    {
-      _st_window_set_running (self, FALSE);
-      st_window_training_failed (self, update->error);
-    }
+    _st_window_set_running (self, FALSE);
 
   _st_window_update_timeline (self);
+
+  /* The banner looks for a finite frame among those just added. */
+  if (g_error_matches (update->error, ST_ERROR, ST_ERROR_NUMERIC))
+    _st_window_show_divergence (self, update->error);
+  else if (update->error != NULL)
+    st_window_training_failed (self, update->error);
 }
 
 static void
@@ -667,6 +670,7 @@ st_window_stop_training (StWindow *self)
   /* The next trainer starts without a gradient of its own. */
   self->has_gradient = FALSE;
   _st_window_update_gradient_export (self);
+  _st_window_hide_divergence (self);
 }
 
 /* Takes a copy of the model and stops training. */
@@ -1200,6 +1204,9 @@ st_window_class_init (StWindowClass *klass)
   BIND (job_revealer);
   BIND (job_label);
   BIND (job_progress_bar);
+  BIND (divergence_revealer);
+  BIND (divergence_label);
+  BIND (divergence_restore_button);
 #undef BIND
 
   _st_window_class_add_training_shortcuts (widget_class);
@@ -1230,6 +1237,7 @@ st_window_init (StWindow *self)
   _st_window_add_job_actions (self);
   _st_window_add_edit_actions (self);
   _st_window_add_history_actions (self);
+  _st_window_add_divergence_actions (self);
   _st_window_add_view_actions (self);
   _st_window_add_math_actions (self);
   _st_window_add_export_actions (self);
