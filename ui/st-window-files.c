@@ -81,8 +81,8 @@ file_get_stem (GFile *file)
 
 /* Sets the training controls from a model file's settings, without
  * starting a trainer for each. */
-static void
-st_window_apply_saved_settings (StWindow              *self,
+void
+_st_window_apply_saved_settings (StWindow              *self,
                                 const StTrainSettings *settings)
 {
   GActionGroup *group = G_ACTION_GROUP (self);
@@ -131,7 +131,7 @@ _st_window_finish_open_model (StWindow     *self,
   /* A trained model brings its settings and goes on counting from its
    * steps and epochs. */
   if (owned->has_training)
-    st_window_apply_saved_settings (self, &owned->settings);
+    _st_window_apply_saved_settings (self, &owned->settings);
 
   g_clear_pointer (&self->lesson, st_lesson_free);
   gtk_widget_set_visible (self->lesson_group, FALSE);

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "st-autosave.h"
 #include "st-builtin-data.h"
 #include "st-cost-plot.h"
 #include "st-heatmap.h"
@@ -130,6 +131,10 @@ struct _StWindow
   gint64 job_started;           /* monotonic time it started */
   guint job_timer_id;           /* shows and updates its progress bar */
   guint64 change_count;         /* counts every change that makes the model modified */
+  StAutosave *autosave;         /* this window's autosave files */
+  guint autosave_timer_id;
+  guint64 autosaved_count;      /* change_count that the autosave file holds */
+  GCancellable *autosave_cancellable; /* the autosave being written, or NULL */
 
   guint64 base_step;            /* steps before the current trainer's first */
   guint base_epoch;
@@ -149,6 +154,7 @@ struct _StWindow
   guint goal_reached : 1;
   guint has_gradient : 1;       /* a step of the current trainer has computed a gradient */
   guint disposed : 1;           /* the widgets are gone; jobs still finishing must not touch them */
+  guint autosave_stale : 1;     /* remove what the running autosave writes */
 };
 
 /* st-window.c */
@@ -230,6 +236,8 @@ void     _st_window_confirm_discard     (StWindow             *self,
                                          StWindowContinueFunc  continue_func);
 void     _st_window_add_recent          (StWindow             *self,
                                          GFile                *file);
+void     _st_window_apply_saved_settings (StWindow            *self,
+                                         const StTrainSettings *settings);
 void     _st_window_update_gradient_export (StWindow          *self);
 GtkFileChooserNative *_st_window_choose_save_file (StWindow   *self,
                                                    const char *title,
@@ -289,6 +297,11 @@ void     _st_window_open_dataset_async  (StWindow             *self,
 void     _st_window_save_model_async    (StWindow             *self,
                                          GFile                *file,
                                          StWindowContinueFunc  after_save);
+
+/* st-window-autosave.c */
+void     _st_window_init_autosave       (StWindow             *self);
+void     _st_window_remove_autosave     (StWindow             *self);
+void     _st_window_stop_autosave       (StWindow             *self);
 
 /* st-window-edit.c */
 void     _st_window_add_edit_actions    (StWindow             *self);

@@ -69,6 +69,8 @@ _st_window_set_modified (StWindow *self,
   modified = !!modified;
   if (modified)
     self->change_count++;
+  else
+    _st_window_remove_autosave (self);
   if (self->modified == modified)
     return;
 
@@ -985,6 +987,15 @@ st_window_get_modified (StWindow *self)
   return self->modified;
 }
 
+/* Returns: whether the model belongs to a file, or is being read from one. */
+gboolean
+st_window_get_has_file (StWindow *self)
+{
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+
+  return self->file != NULL || _st_window_has_job (self);
+}
+
 /* Returns: whether the training thread had steps running or queued at
  * its newest update.  Becomes %FALSE once a pause or a step is done and
  * on screen. */
@@ -1056,6 +1067,7 @@ st_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   self->disposed = TRUE;
   _st_window_cancel_job (self);
+  _st_window_stop_autosave (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_WINDOW);
 
@@ -1085,6 +1097,7 @@ st_window_finalize (GObject *object)
 
   g_free (self->model_name);
   g_free (self->dataset_name);
+  g_clear_pointer (&self->autosave, st_autosave_free);
 
   G_OBJECT_CLASS (st_window_parent_class)->finalize (object);
 }
@@ -1252,6 +1265,7 @@ st_window_init (StWindow *self)
   g_signal_connect_object (self->cost_plot, "notify::readout",
                            G_CALLBACK (st_window_readout_changed), self, G_CONNECT_SWAPPED);
 
+  _st_window_init_autosave (self);
   st_window_load_worked_example (self);
   st_window_range_changed (self, NULL, self->heatmap);
   _st_window_start_frame_log (self);
