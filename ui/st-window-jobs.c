@@ -10,12 +10,12 @@
  *
  * The thread reports its progress into a StJobProgress, which the
  * main thread reads from a timer; the thread never touches the window.
- * The GTask holds a reference on the window, so the window's memory
- * outlives every job, and the window cancels its job when it is
- * disposed.  _st_window_end_job() returns whether a completion
- * callback's job is still the window's.  When it is not, the callback
- * drops the result and touches no widget.  The application is held while a
- * job runs, so that a cancelled save can remove its temporary file
+ * A job holds only a weak reference on its window, so closing the
+ * window disposes it at once, and dispose cancels the job.  The
+ * completion callback then finds no window and drops the result.
+ * While the window lives, _st_window_end_job() returns whether the
+ * callback's job is still the window's.  The application is held while
+ * a job runs, so that a cancelled save can remove its temporary file
  * before the process ends.
  */
 
@@ -170,7 +170,7 @@ _st_window_begin_job (StWindow       *self,
   st_window_update_job_actions (self);
 
   /* Keeps the process alive until the thread has finished, also when
-   * the window closes meanwhile; _st_window_end_job() releases it. */
+   * the window closes meanwhile; job_finish() releases it. */
   if (g_application_get_default () != NULL)
     g_application_hold (g_application_get_default ());
 
@@ -195,9 +195,6 @@ _st_window_end_job (StWindow     *self,
                     GCancellable *cancellable)
 {
   gboolean current = !self->disposed && cancellable == self->job_cancellable;
-
-  if (g_application_get_default () != NULL)
-    g_application_release (g_application_get_default ());
 
   if (current)
     {
@@ -261,6 +258,7 @@ _st_window_add_job_actions (StWindow *self)
 
 typedef struct
 {
+  GWeakRef window;
   GFile *file;
   StJobProgress *progress;
   StWindowJobDone done;
@@ -279,6 +277,7 @@ job_data_free (gpointer data)
 {
   JobData *job = data;
 
+  g_weak_ref_clear (&job->window);
   g_clear_object (&job->file);
   g_clear_pointer (&job->progress, st_job_progress_unref);
   g_clear_pointer (&job->model, st_model_free);
@@ -296,11 +295,30 @@ st_window_run_job (StWindow            *self,
                    GAsyncReadyCallback  callback)
 {
   g_autoptr(GCancellable) cancellable = _st_window_begin_job (self, message, &job->progress);
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, NULL);
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, NULL);
+
+  g_weak_ref_init (&job->window, self);
 
   g_task_set_source_tag (task, st_window_run_job);
   g_task_set_task_data (task, job, job_data_free);
   g_task_run_in_thread (task, thread_func);
+}
+
+/* Ends @task's job.  Returns: (transfer full) (nullable): its window
+ * when the window still exists, with @current set to whether the
+ * result may be applied (see _st_window_end_job()). */
+static StWindow *
+job_finish (GTask    *task,
+            gboolean *current)
+{
+  JobData *job = g_task_get_task_data (task);
+  StWindow *self = g_weak_ref_get (&job->window);
+
+  if (g_application_get_default () != NULL)
+    g_application_release (g_application_get_default ());
+
+  *current = self != NULL && _st_window_end_job (self, g_task_get_cancellable (task));
+  return self;
 }
 
 static void
@@ -335,13 +353,14 @@ open_model_done (GObject      *source_object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  StWindow *self = ST_WINDOW (source_object);
   GTask *task = G_TASK (result);
   JobData *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   StModel *model = g_task_propagate_pointer (task, &error);
+  gboolean current;
+  g_autoptr(StWindow) self = job_finish (task, &current);
 
-  if (!_st_window_end_job (self, g_task_get_cancellable (task)))
+  if (!current)
     {
       g_clear_pointer (&model, st_model_free);
       return;
@@ -390,13 +409,14 @@ import_pattern_done (GObject      *source_object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  StWindow *self = ST_WINDOW (source_object);
   GTask *task = G_TASK (result);
   JobData *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   StLayer *layer = g_task_propagate_pointer (task, &error);
+  gboolean current;
+  g_autoptr(StWindow) self = job_finish (task, &current);
 
-  if (!_st_window_end_job (self, g_task_get_cancellable (task)))
+  if (!current)
     {
       g_clear_pointer (&layer, st_layer_free);
       return;
@@ -445,13 +465,14 @@ open_dataset_done (GObject      *source_object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  StWindow *self = ST_WINDOW (source_object);
   GTask *task = G_TASK (result);
   JobData *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   StDataset *dataset = g_task_propagate_pointer (task, &error);
+  gboolean current;
+  g_autoptr(StWindow) self = job_finish (task, &current);
 
-  if (!_st_window_end_job (self, g_task_get_cancellable (task)))
+  if (!current)
     {
       g_clear_pointer (&dataset, st_dataset_unref);
       return;
@@ -501,12 +522,15 @@ save_model_done (GObject      *source_object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  StWindow *self = ST_WINDOW (source_object);
   GTask *task = G_TASK (result);
   JobData *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   gboolean saved = g_task_propagate_boolean (task, &error);
-  gboolean current = _st_window_end_job (self, g_task_get_cancellable (task));
+  gboolean current;
+  g_autoptr(StWindow) self = job_finish (task, &current);
+
+  if (self == NULL)
+    return;
 
   /* A save that completed before the cancel took effect has replaced
    * the file, so it counts as saved.  One that did not has left the old
