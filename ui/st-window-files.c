@@ -586,30 +586,16 @@ st_window_export_gradient (StWindow *self,
   return TRUE;
 }
 
-/* Offers Export Gradient only once a step has computed one; until then
- * the menu shows an insensitive item that gives the reason. */
+/* Export Gradient is insensitive until a step has computed a gradient.
+ * The menu item stays in place: items that appear and disappear while
+ * an accessibility client watches made GTK 4.8 crash. */
 void
 _st_window_update_gradient_export (StWindow *self)
 {
-  GActionMap *map = G_ACTION_MAP (self);
-  GAction *action = g_action_map_lookup_action (map, "export-gradient");
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "export-gradient");
 
-  if (action == NULL)
-    return;
-
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->has_gradient);
-
-  if (self->has_gradient)
-    {
-      g_action_map_remove_action (map, "export-gradient-unavailable");
-    }
-  else if (g_action_map_lookup_action (map, "export-gradient-unavailable") == NULL)
-    {
-      g_autoptr(GSimpleAction) unavailable = g_simple_action_new ("export-gradient-unavailable", NULL);
-
-      g_simple_action_set_enabled (unavailable, FALSE);
-      g_action_map_add_action (map, G_ACTION (unavailable));
-    }
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->has_gradient);
 }
 
 /* File choosers */
