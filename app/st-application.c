@@ -27,9 +27,133 @@ struct _StApplication
   AdwApplication parent_instance;
 
   GSettings *settings;
+  GPtrArray *leftovers;       /* StAutosave not yet offered, newest first */
+  guint checked_leftovers : 1;
 };
 
 G_DEFINE_FINAL_TYPE (StApplication, st_application, ADW_TYPE_APPLICATION)
+
+static void st_application_offer_next (StApplication *self,
+                                       StWindow      *window);
+
+/* The window to recover into: @window while it shows nothing of the
+ * user's, otherwise a new one. */
+static StWindow *
+st_application_get_recovery_window (StApplication *self,
+                                    StWindow      *window)
+{
+  if (window != NULL && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+      !st_window_get_modified (window) && !st_window_get_has_file (window))
+    return window;
+
+  window = st_window_new (GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+st_application_recovery_response (AdwMessageDialog *dialog,
+                                  const char       *response,
+                                  StApplication    *self)
+{
+  StAutosave *leftover = g_object_get_data (G_OBJECT (dialog), "st-leftover");
+  StWindow *window = ST_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+
+  if (g_str_equal (response, "recover"))
+    {
+      g_autoptr(GError) error = NULL;
+      StWindow *target = st_application_get_recovery_window (self, window);
+
+      if (!st_window_recover_autosave (target, leftover, &error))
+        {
+          GtkWidget *failed;
+
+          g_message ("Could not recover %s: %s", leftover->model_path, error->message);
+          failed = adw_message_dialog_new (GTK_WINDOW (target), _("Could Not Recover the Work"), error->message);
+          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (failed), "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (failed));
+        }
+      window = target;
+    }
+  else if (g_str_equal (response, "discard"))
+    {
+      st_autosave_remove (leftover);
+    }
+
+  /* Otherwise (Escape) the files stay, and the next start offers them
+   * again once this process has let go of their lock. */
+  st_application_offer_next (self, window);
+}
+
+/* Asks about the newest leftover autosave, then about the next. */
+static void
+st_application_offer_next (StApplication *self,
+                           StWindow      *window)
+{
+  StAutosave *leftover;
+  g_autoptr(GKeyFile) info = g_key_file_new ();
+  g_autofree char *name = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GFileInfo) file_info = NULL;
+  g_autoptr(GFile) file = NULL;
+  GtkWidget *dialog;
+
+  if (self->leftovers == NULL || self->leftovers->len == 0)
+    {
+      g_clear_pointer (&self->leftovers, g_ptr_array_unref);
+      return;
+    }
+
+  leftover = g_ptr_array_steal_index (self->leftovers, 0);
+
+  g_key_file_load_from_file (info, leftover->info_path, G_KEY_FILE_NONE, NULL);
+  name = g_key_file_get_string (info, "model", "name", NULL);
+  file = g_file_new_for_path (leftover->model_path);
+  file_info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (file_info != NULL)
+    {
+      g_autoptr(GDateTime) modified = g_file_info_get_modification_date_time (file_info);
+      g_autoptr(GDateTime) local = modified != NULL ? g_date_time_to_local (modified) : NULL;
+
+      if (local != NULL)
+        when = g_date_time_format (local, "%c");
+    }
+
+  /* Translators: the first %s is the name of a model, the second a date and time. */
+  body = g_strdup_printf (_("Sparse Trainer did not close normally. Unsaved changes to “%s” were "
+                            "saved automatically at %s. Recover them to go on working, or discard them."),
+                          name != NULL ? name : _("a model"), when != NULL ? when : "?");
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Recover Unsaved Work?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "discard", _("_Discard"),
+                                    "recover", _("_Recover"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "recover", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "recover");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "later");
+  gtk_widget_set_name (dialog, "recovery-dialog");
+
+  g_object_set_data_full (G_OBJECT (dialog), "st-leftover", leftover, (GDestroyNotify) st_autosave_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (st_application_recovery_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Once per process, after the first window is shown: offers the work
+ * that a session which did not end normally left in its autosaves. */
+static void
+st_application_offer_recovery (StApplication *self,
+                               StWindow      *window)
+{
+  if (self->checked_leftovers)
+    return;
+
+  self->checked_leftovers = TRUE;
+  self->leftovers = st_autosave_find_leftovers ();
+  st_application_offer_next (self, window);
+}
 
 static void
 st_application_activate (GApplication *application)
@@ -40,6 +164,7 @@ st_application_activate (GApplication *application)
     window = GTK_WINDOW (st_window_new (GTK_APPLICATION (application)));
 
   gtk_window_present (window);
+  st_application_offer_recovery (ST_APPLICATION (application), ST_WINDOW (window));
 }
 
 /* Opens all files given together in one new window, in order, so that
@@ -53,9 +178,8 @@ st_application_open (GApplication  *application,
   StWindow *window = st_window_new (GTK_APPLICATION (application));
 
   gtk_window_present (GTK_WINDOW (window));
-
-  for (int i = 0; i < n_files; i++)
-    st_window_open_file (window, files[i]);
+  st_window_open_files (window, files, (guint) n_files);
+  st_application_offer_recovery (ST_APPLICATION (application), window);
 }
 
 static void
@@ -150,6 +274,7 @@ st_application_set_accels (GtkApplication *application)
     { "win.save-as", { "<Control><Shift>s", NULL } },
     { "win.import-pattern", { "<Control>i", NULL } },
     { "win.export-pattern", { "<Control>e", NULL } },
+    { "win.export-gradient", { "<Control><Shift>e", NULL } },
     { "win.open-dataset", { "<Control><Shift>o", NULL } },
     { "win.new-network", { "<Control>n", NULL } },
     { "win.undo", { "<Control>z", NULL } },
@@ -194,6 +319,7 @@ st_application_dispose (GObject *object)
   StApplication *self = ST_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->leftovers, g_ptr_array_unref);
 
   G_OBJECT_CLASS (st_application_parent_class)->dispose (object);
 }

@@ -253,6 +253,11 @@ st_cost_plot_get_y_range (StCostPlot *self)
       double step = nice_step (max - range.lo, 4);
 
       range.hi = range.lo + step * ceil ((max - range.lo) / step);
+
+      /* Rounding a cost near DBL_MAX up to the next tick overflows;
+       * the axis then ends at the largest cost. */
+      if (!isfinite (range.hi))
+        range.hi = max;
     }
   return range;
 }

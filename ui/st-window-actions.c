@@ -130,6 +130,10 @@ _st_window_set_running (StWindow *self,
   if (running && self->viewing_frame >= 0)
     _st_window_show_frame (self, -1);
 
+  /* Training again, perhaps at a lower rate, makes the old message moot. */
+  if (running)
+    _st_window_hide_divergence (self);
+
   self->running = running;
   g_simple_action_set_state (lookup_action (self, "start"), g_variant_new_boolean (running));
   if (self->worker != NULL)

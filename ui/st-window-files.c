@@ -7,12 +7,15 @@
  * set as they were.  Failures show a dialog that names the file and
  * gives the engine's message.
  *
+ * The window's actions, dropped files and files from the command line
+ * read and write in a thread (st-window-jobs.c); this file has the
+ * halves that run on the main thread, before and after.  The public
+ * st_window_open_model() and its siblings do the whole work on the
+ * calling thread, for tests and scripts that want the result at once.
+ *
  * Files opened or saved go into the recent files list, which the
  * "Open Recent" menu shows.  Files dropped on the window open by their
  * extension, like files given on the command line.
- *
- * NOTE: files are read and written on the main thread, so the window
- * does not respond while a very large file loads or saves.
  */
 
 #define G_LOG_DOMAIN "st-window"
@@ -78,8 +81,8 @@ file_get_stem (GFile *file)
 
 /* Sets the training controls from a model file's settings, without
  * starting a trainer for each. */
-static void
-st_window_apply_saved_settings (StWindow              *self,
+void
+_st_window_apply_saved_settings (StWindow              *self,
                                 const StTrainSettings *settings)
 {
   GActionGroup *group = G_ACTION_GROUP (self);
@@ -96,21 +99,29 @@ st_window_apply_saved_settings (StWindow              *self,
   _st_window_sync_training_controls (self);
 }
 
+/**
+ * _st_window_finish_open_model:
+ * @self: a window
+ * @file: the model file
+ * @model: (transfer full) (nullable): what st_model_read() returned
+ * @error: (nullable): why it returned %NULL
+ *
+ * Puts @model in the window, or shows @error and leaves everything as
+ * it was.
+ *
+ * Returns: whether the model is in place
+ */
 gboolean
-st_window_open_model (StWindow *self,
-                      GFile    *file)
+_st_window_finish_open_model (StWindow     *self,
+                              GFile        *file,
+                              StModel      *model,
+                              const GError *error)
 {
-  g_autofree char *name = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(StModel) model = NULL;
+  g_autoptr(StModel) owned = model;
+  g_autofree char *name = g_file_get_basename (file);
   StNetwork *network;
 
-  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  name = g_file_get_basename (file);
-  model = st_model_read (file, NULL, NULL, NULL, &error);
-  if (model == NULL)
+  if (owned == NULL)
     {
       /* Translators: %s is a file name. */
       st_window_show_file_error (self, error, _("Could Not Open “%s”"), name);
@@ -119,39 +130,64 @@ st_window_open_model (StWindow *self,
 
   /* A trained model brings its settings and goes on counting from its
    * steps and epochs. */
-  if (model->has_training)
-    st_window_apply_saved_settings (self, &model->settings);
+  if (owned->has_training)
+    _st_window_apply_saved_settings (self, &owned->settings);
 
   g_clear_pointer (&self->lesson, st_lesson_free);
   gtk_widget_set_visible (self->lesson_group, FALSE);
-  network = g_steal_pointer (&model->network);
+  network = g_steal_pointer (&owned->network);
   _st_window_set_model_full (self, network, file, NULL,
-                             model->has_training ? model->step : 0,
-                             model->has_training ? model->epoch : 0,
-                             model->has_training ? model->history : NULL);
+                             owned->has_training ? owned->step : 0,
+                             owned->has_training ? owned->epoch : 0,
+                             owned->has_training ? owned->history : NULL);
   _st_window_add_recent (self, file);
   return TRUE;
 }
 
-static StLayer *
-st_window_read_pattern (StWindow  *self,
-                        GFile     *file,
-                        GError   **error)
+/* Reads the model on the calling thread; the window's own actions use
+ * _st_window_open_model_async(). */
+gboolean
+st_window_open_model (StWindow *self,
+                      GFile    *file)
+{
+  g_autoptr(GError) error = NULL;
+  StModel *model;
+
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  model = st_model_read (file, NULL, NULL, NULL, &error);
+  return _st_window_finish_open_model (self, file, model, error);
+}
+
+/**
+ * _st_window_read_pattern:
+ * @file: a Matrix Market file
+ * @layout: the layout of the layer
+ * @seed: seeds the initial weights of a file without values
+ * @cancellable: (nullable): stops the reading
+ * @error: return location for an error
+ *
+ * Reads @file into a layer.  Touches no window, so it may run in a
+ * thread.
+ *
+ * Returns: (transfer full): the layer, or %NULL with @error set
+ */
+StLayer *
+_st_window_read_pattern (GFile         *file,
+                         StLayout       layout,
+                         guint64        seed,
+                         GCancellable  *cancellable,
+                         GError       **error)
 {
   g_autoptr(StMtx) mtx = NULL;
   StLayer *layer;
 
-  mtx = st_mtx_read (file, NULL, error);
+  mtx = st_mtx_read (file, cancellable, error);
   if (mtx == NULL)
     return NULL;
 
-  {
-    g_autofree char *layout_name = g_settings_get_string (self->settings, "default-layout");
-    StLayout layout = ST_LAYOUT_CSR;
-
-    st_layout_from_string (layout_name, &layout);
-    layer = st_mtx_to_layer (mtx, layout, error);
-  }
+  layer = st_mtx_to_layer (mtx, layout, error);
   if (layer == NULL)
     return NULL;
 
@@ -159,12 +195,25 @@ st_window_read_pattern (StWindow  *self,
    * from the configured seed, so an import is reproducible. */
   if (!mtx->has_values)
     {
-      g_autoptr(gsl_rng) rng = st_random_new (g_settings_get_uint64 (self->settings, "pattern-seed"));
+      g_autoptr(gsl_rng) rng = st_random_new (seed);
 
       st_pattern_init_weights (layer, rng);
     }
 
   return layer;
+}
+
+/* The layout and seed of imported patterns, from the settings. */
+void
+_st_window_get_import_settings (StWindow *self,
+                                StLayout *layout,
+                                guint64  *seed)
+{
+  g_autofree char *layout_name = g_settings_get_string (self->settings, "default-layout");
+
+  *layout = ST_LAYOUT_CSR;
+  st_layout_from_string (layout_name, layout);
+  *seed = g_settings_get_uint64 (self->settings, "pattern-seed");
 }
 
 /* Explains why a rows x cols pattern cannot map the data set's inputs
@@ -197,26 +246,34 @@ st_window_show_pattern_mismatch (StWindow      *self,
   _st_window_show_error (self, heading, body);
 }
 
+/**
+ * _st_window_finish_import:
+ * @self: a window
+ * @file: the Matrix Market file
+ * @layer: (transfer full) (nullable): what _st_window_read_pattern()
+ *   returned
+ * @read_error: (nullable): why it returned %NULL
+ *
+ * Makes @layer a one-layer model, or shows why it cannot be one.
+ *
+ * Returns: whether the model is in place
+ */
 gboolean
-st_window_import_pattern (StWindow *self,
-                          GFile    *file)
+_st_window_finish_import (StWindow     *self,
+                          GFile        *file,
+                          StLayer      *layer,
+                          const GError *read_error)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(StNetwork) network = NULL;
-  g_autofree char *name = NULL;
+  g_autofree char *name = g_file_get_basename (file);
   g_autofree char *stem = NULL;
-  StLayer *layer;
   gboolean classification;
 
-  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  name = g_file_get_basename (file);
-  layer = st_window_read_pattern (self, file, &error);
   if (layer == NULL)
     {
       /* Translators: %s is a file name. */
-      st_window_show_file_error (self, error, _("Could Not Import “%s”"), name);
+      st_window_show_file_error (self, read_error, _("Could Not Import “%s”"), name);
       return FALSE;
     }
 
@@ -246,25 +303,47 @@ st_window_import_pattern (StWindow *self,
   return TRUE;
 }
 
+/* Reads the pattern on the calling thread; the window's own actions
+ * use _st_window_import_pattern_async(). */
 gboolean
-st_window_open_dataset (StWindow *self,
-                        GFile    *file)
+st_window_import_pattern (StWindow *self,
+                          GFile    *file)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(StNetwork) network = NULL;
-  g_autoptr(StDataset) dataset = NULL;
-  g_autofree char *name = NULL;
+  StLayout layout;
+  guint64 seed;
+  StLayer *layer;
 
   g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  name = g_file_get_basename (file);
-  network = st_window_copy_network (self);
-  dataset = st_dataset_load_csv (file,
-                                 st_network_get_n_inputs (network),
-                                 st_network_get_n_outputs (network),
-                                 NULL, &error);
-  if (dataset == NULL)
+  _st_window_get_import_settings (self, &layout, &seed);
+  layer = _st_window_read_pattern (file, layout, seed, NULL, &error);
+  return _st_window_finish_import (self, file, layer, error);
+}
+
+/**
+ * _st_window_finish_open_dataset:
+ * @self: a window
+ * @file: the CSV file
+ * @dataset: (transfer full) (nullable): what st_dataset_load_csv()
+ *   returned
+ * @error: (nullable): why it returned %NULL
+ *
+ * Puts @dataset in the window, or shows @error.
+ *
+ * Returns: whether the data set is in place
+ */
+gboolean
+_st_window_finish_open_dataset (StWindow     *self,
+                                GFile        *file,
+                                StDataset    *dataset,
+                                const GError *error)
+{
+  g_autoptr(StDataset) owned = dataset;
+  g_autofree char *name = g_file_get_basename (file);
+
+  if (owned == NULL)
     {
       /* Translators: %s is a file name. */
       st_window_show_file_error (self, error, _("Could Not Open Data Set “%s”"), name);
@@ -273,9 +352,28 @@ st_window_open_dataset (StWindow *self,
 
   _st_window_set_running (self, FALSE);
   g_set_object (&self->dataset_file, file);
-  _st_window_set_dataset (self, dataset, name, ST_WINDOW_DATA_CSV);
+  _st_window_set_dataset (self, owned, name, ST_WINDOW_DATA_CSV);
   _st_window_add_recent (self, file);
   return TRUE;
+}
+
+/* Reads the data set on the calling thread; the window's own actions
+ * use _st_window_open_dataset_async(). */
+gboolean
+st_window_open_dataset (StWindow *self,
+                        GFile    *file)
+{
+  g_autoptr(GError) error = NULL;
+  StDataset *dataset;
+
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  dataset = st_dataset_load_csv (file,
+                                 st_network_get_n_inputs (self->initial_network),
+                                 st_network_get_n_outputs (self->initial_network),
+                                 NULL, &error);
+  return _st_window_finish_open_dataset (self, file, dataset, error);
 }
 
 /* Fills the training part of @model: the settings, the steps and
@@ -303,35 +401,45 @@ st_window_describe_training (StWindow *self,
     }
 }
 
-gboolean
-st_window_save_model (StWindow *self,
-                      GFile    *file)
+/**
+ * _st_window_describe_model:
+ * @self: a window
+ *
+ * Copies the live model with its training state, for a save.  The copy
+ * waits for the step in progress, if any.
+ *
+ * Returns: (transfer full): the model to write
+ */
+StModel *
+_st_window_describe_model (StWindow *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(StNetwork) network = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *name = NULL;
-  gboolean saved = FALSE;
+  StModel *model = st_model_new (st_window_copy_network (self));
 
-  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  st_window_describe_training (self, model);
+  return model;
+}
 
-  path = g_file_get_path (file);
-  name = g_file_get_basename (file);
-  network = st_window_copy_network (self);
-  if (path == NULL)
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                 _("Only local files can be saved"));
+/**
+ * _st_window_finish_save:
+ * @self: a window
+ * @file: the file written
+ * @change_count: the window's change_count when the model was copied
+ * @error: (nullable): why the save failed, or %NULL when it succeeded
+ *
+ * Marks the model saved in @file, or shows @error.  Changes made while
+ * the file was written (training went on) stay unsaved.
+ *
+ * Returns: whether the save succeeded
+ */
+gboolean
+_st_window_finish_save (StWindow     *self,
+                        GFile        *file,
+                        guint64       change_count,
+                        const GError *error)
+{
+  g_autofree char *name = g_file_get_basename (file);
 
-  if (path != NULL)
-    {
-      g_autoptr(StModel) model = st_model_new (g_steal_pointer (&network));
-
-      st_window_describe_training (self, model);
-      saved = st_model_write (model, path, NULL, NULL, NULL, &error);
-    }
-
-  if (path == NULL || !saved)
+  if (error != NULL)
     {
       /* Translators: %s is a file name. */
       st_window_show_file_error (self, error, _("Could Not Save “%s”"), name);
@@ -343,11 +451,42 @@ st_window_save_model (StWindow *self,
     self->initial_saved = FALSE;
 
   _st_window_set_file (self, file);
-  _st_window_set_modified (self, FALSE);
+  if (self->change_count == change_count)
+    _st_window_set_modified (self, FALSE);
   _st_window_add_recent (self, file);
   /* Translators: %s is a file name. */
   _st_window_show_toast (self, _("Saved “%s”"), name);
   return TRUE;
+}
+
+/* Writes the model on the calling thread; the window's own actions use
+ * _st_window_save_model_async(). */
+gboolean
+st_window_save_model (StWindow *self,
+                      GFile    *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  guint64 change_count;
+
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  change_count = self->change_count;
+  if (path == NULL)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Only local files can be saved"));
+    }
+  else
+    {
+      g_autoptr(StModel) model = _st_window_describe_model (self);
+
+      st_model_write (model, path, NULL, NULL, NULL, &error);
+    }
+
+  return _st_window_finish_save (self, file, change_count, error);
 }
 
 gboolean
@@ -393,10 +532,104 @@ st_window_export_pattern (StWindow *self,
   return TRUE;
 }
 
+/**
+ * st_window_export_gradient:
+ * @self: a window
+ * @file: where to write
+ *
+ * Writes the shown layer's gradient of the last training batch as a
+ * Matrix Market coordinate file, one line per stored entry, zeros
+ * included, so that the file has the layer's pattern.
+ *
+ * Returns: %FALSE, with an error dialog, when there is no gradient yet
+ *   or the file cannot be written
+ */
+gboolean
+st_window_export_gradient (StWindow *self,
+                           GFile    *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  const StLayerPattern *lp = NULL;
+  guint layer = self->selected_layer;
+
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  name = g_file_get_basename (file);
+  if (self->pattern != NULL && layer < st_network_pattern_get_n_layers (self->pattern))
+    lp = st_network_pattern_get_layer (self->pattern, layer);
+
+  if (!self->has_gradient || self->snapshot == NULL || lp == NULL ||
+      layer >= st_snapshot_get_n_layers (self->snapshot) ||
+      st_snapshot_get_nnz (self->snapshot, layer) != lp->nnz)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                 _("No gradient has been computed yet. Take a training step first."));
+  else if (path == NULL)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("Only local files can be saved"));
+
+  /* The snapshot's gradient is in the pattern's canonical order, the
+   * order of lp's entry arrays. */
+  if (error == NULL)
+    st_mtx_write_coordinate (path, lp->rows, lp->cols, lp->nnz, lp->entry_rows, lp->entry_cols,
+                             st_snapshot_get_gradient (self->snapshot, layer), &error);
+
+  if (error != NULL)
+    {
+      /* Translators: %s is a file name. */
+      st_window_show_file_error (self, error, _("Could Not Export “%s”"), name);
+      return FALSE;
+    }
+
+  /* Translators: %s is a file name. */
+  _st_window_show_toast (self, _("Exported the gradient to “%s”"), name);
+  return TRUE;
+}
+
+/* Export Gradient is insensitive until a step has computed a gradient.
+ * The menu item stays in place: items that appear and disappear while
+ * an accessibility client watches made GTK 4.8 crash. */
+void
+_st_window_update_gradient_export (StWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "export-gradient");
+
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->has_gradient);
+}
+
 /* File choosers */
 
 typedef gboolean (*StWindowFileFunc) (StWindow *self,
                                       GFile    *file);
+
+/* The chooser callbacks that start the work in a thread. */
+static gboolean
+st_window_start_open_model (StWindow *self,
+                            GFile    *file)
+{
+  _st_window_open_model_async (self, file, NULL);
+  return TRUE;
+}
+
+static gboolean
+st_window_start_import_pattern (StWindow *self,
+                                GFile    *file)
+{
+  _st_window_import_pattern_async (self, file, NULL);
+  return TRUE;
+}
+
+static gboolean
+st_window_start_open_dataset (StWindow *self,
+                              GFile    *file)
+{
+  _st_window_open_dataset_async (self, file, NULL);
+  return TRUE;
+}
 
 static void
 st_window_chooser_response (GtkNativeDialog *chooser,
@@ -404,14 +637,12 @@ st_window_chooser_response (GtkNativeDialog *chooser,
                             StWindow        *self)
 {
   StWindowFileFunc func = g_object_get_data (G_OBJECT (chooser), "st-file-func");
-  StWindowContinueFunc after_save = g_object_get_data (G_OBJECT (chooser), "st-after-save");
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
-      if (func (self, file) && after_save != NULL)
-        after_save (self);
+      func (self, file);
     }
 
   gtk_native_dialog_destroy (chooser);
@@ -470,7 +701,7 @@ st_window_choose_model_to_open (StWindow *self)
 {
   st_window_choose_file (self, _("Open Model"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
                          _("Sparse Trainer Models"), "*" ST_MODEL_EXTENSION, NULL,
-                         st_window_open_model);
+                         st_window_start_open_model);
 }
 
 static void
@@ -478,26 +709,36 @@ st_window_choose_pattern_to_import (StWindow *self)
 {
   st_window_choose_file (self, _("Import Pattern"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
                          _("Matrix Market Files"), "*.mtx*", NULL,
-                         st_window_import_pattern);
+                         st_window_start_import_pattern);
 }
 
 /* Adds the model extension when the user typed a name without it. */
+static GFile *
+with_model_extension (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autoptr(GFile) parent = NULL;
+  g_autofree char *full_name = NULL;
+
+  if (g_str_has_suffix (name, ST_MODEL_EXTENSION))
+    return g_object_ref (file);
+
+  parent = g_file_get_parent (file);
+  full_name = g_strconcat (name, ST_MODEL_EXTENSION, NULL);
+  return g_file_get_child (parent, full_name);
+}
+
+/* Starts a save to the chosen file, then the chooser's continuation. */
 static gboolean
 st_window_save_model_as (StWindow *self,
                          GFile    *file)
 {
-  g_autofree char *name = g_file_get_basename (file);
+  StWindowContinueFunc after_save = g_object_get_data (G_OBJECT (self), "st-after-save");
+  g_autoptr(GFile) target = with_model_extension (file);
 
-  if (!g_str_has_suffix (name, ST_MODEL_EXTENSION))
-    {
-      g_autoptr(GFile) parent = g_file_get_parent (file);
-      g_autofree char *full_name = g_strconcat (name, ST_MODEL_EXTENSION, NULL);
-      g_autoptr(GFile) with_extension = g_file_get_child (parent, full_name);
-
-      return st_window_save_model (self, with_extension);
-    }
-
-  return st_window_save_model (self, file);
+  g_object_set_data (G_OBJECT (self), "st-after-save", NULL);
+  _st_window_save_model_async (self, target, after_save);
+  return TRUE;
 }
 
 static void
@@ -505,15 +746,16 @@ st_window_choose_save_location (StWindow             *self,
                                 StWindowContinueFunc  after_save)
 {
   g_autofree char *suggested = g_strconcat (self->model_name, ST_MODEL_EXTENSION, NULL);
-  GtkFileChooserNative *chooser;
 
-  chooser = st_window_choose_file (self, _("Save Model"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
-                                   _("Sparse Trainer Models"), "*" ST_MODEL_EXTENSION,
-                                   suggested, st_window_save_model_as);
-  g_object_set_data (G_OBJECT (chooser), "st-after-save", after_save);
+  /* A cancelled chooser leaves it, and the next chooser replaces it. */
+  g_object_set_data (G_OBJECT (self), "st-after-save", after_save);
+  st_window_choose_file (self, _("Save Model"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
+                         _("Sparse Trainer Models"), "*" ST_MODEL_EXTENSION,
+                         suggested, st_window_save_model_as);
 }
 
-/* Saves to the model's file, or asks where when it has none. */
+/* Saves to the model's file, or asks where when it has none.  The save
+ * runs in a thread; @after_save follows once it succeeded. */
 static void
 st_window_save_then (StWindow             *self,
                      StWindowContinueFunc  after_save)
@@ -524,8 +766,7 @@ st_window_save_then (StWindow             *self,
       return;
     }
 
-  if (st_window_save_model (self, self->file) && after_save != NULL)
-    after_save (self);
+  _st_window_save_model_async (self, self->file, after_save);
 }
 
 /* Unsaved changes */
@@ -667,13 +908,28 @@ export_pattern_activated (GSimpleAction *action,
 }
 
 static void
+export_gradient_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  StWindow *self = ST_WINDOW (user_data);
+  g_autofree char *suggested = NULL;
+
+  /* Translators: the suggested file name of an exported gradient; %s is the model name, %u the layer number. */
+  suggested = g_strdup_printf (_("%s-layer-%u-gradient.mtx"), self->model_name, self->selected_layer + 1);
+  st_window_choose_file (self, _("Export Gradient"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                         _("Matrix Market Files"), "*.mtx", suggested,
+                         st_window_export_gradient);
+}
+
+static void
 open_dataset_activated (GSimpleAction *action,
                         GVariant      *parameter,
                         gpointer       user_data)
 {
   st_window_choose_file (ST_WINDOW (user_data), _("Open Data Set"), GTK_FILE_CHOOSER_ACTION_OPEN,
                          _("_Open"), _("CSV Files"), "*.csv*", NULL,
-                         st_window_open_dataset);
+                         st_window_start_open_dataset);
 }
 
 /* Opens @file by its extension: .mtx as a pattern, .csv as a data set,
@@ -704,15 +960,66 @@ file_replaces_model (GFile *file)
   return !g_str_has_suffix (name, ".csv") && !g_str_has_suffix (name, ".csv.gz");
 }
 
+/* Opens the first pending file in a thread; its completion opens the
+ * next, so a data set opens after the model it belongs to.  A cancelled
+ * file leaves the rest unopened. */
+static void
+st_window_open_next_pending (StWindow *self,
+                             gboolean  previous_succeeded)
+{
+  GPtrArray *files = g_object_get_data (G_OBJECT (self), "st-pending-files");
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *name = NULL;
+
+  if (files == NULL || files->len == 0)
+    {
+      g_object_set_data (G_OBJECT (self), "st-pending-files", NULL);
+      return;
+    }
+
+  file = g_object_ref (g_ptr_array_index (files, 0));
+  g_ptr_array_remove_index (files, 0);
+
+  name = g_ascii_strdown (g_file_peek_path (file) != NULL ? g_file_peek_path (file) : "", -1);
+  if (g_str_has_suffix (name, ".mtx") || g_str_has_suffix (name, ".mtx.gz"))
+    _st_window_import_pattern_async (self, file, st_window_open_next_pending);
+  else if (!file_replaces_model (file))
+    _st_window_open_dataset_async (self, file, st_window_open_next_pending);
+  else
+    _st_window_open_model_async (self, file, st_window_open_next_pending);
+}
+
 static void
 st_window_open_pending_files (StWindow *self)
 {
-  GPtrArray *files = g_object_get_data (G_OBJECT (self), "st-pending-files");
+  st_window_open_next_pending (self, TRUE);
+}
 
-  for (guint i = 0; files != NULL && i < files->len; i++)
-    st_window_open_file (self, g_ptr_array_index (files, i));
+/**
+ * st_window_open_files:
+ * @self: a window
+ * @files: (array length=n_files): files to open, by their extension
+ * @n_files: how many
+ *
+ * Opens @files one after the other in a thread, as st_window_open_file()
+ * would, without asking about unsaved changes.  Errors show a dialog;
+ * the files after a failed one still open.
+ */
+void
+st_window_open_files (StWindow  *self,
+                      GFile    **files,
+                      guint      n_files)
+{
+  GPtrArray *pending;
 
-  g_object_set_data (G_OBJECT (self), "st-pending-files", NULL);
+  g_return_if_fail (ST_IS_WINDOW (self));
+
+  pending = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < n_files; i++)
+    g_ptr_array_add (pending, g_object_ref (files[i]));
+  g_object_set_data_full (G_OBJECT (self), "st-pending-files", pending,
+                          (GDestroyNotify) g_ptr_array_unref);
+  st_window_open_next_pending (self, TRUE);
 }
 
 /* Opens @files in order, asking first about unsaved changes when one of
@@ -826,7 +1133,8 @@ st_window_drop (StWindow      *self,
       g_ptr_array_add (files, g_value_dup_object (value));
     }
 
-  if (files->len == 0)
+  /* One file job at a time; the drop is refused while one runs. */
+  if (files->len == 0 || _st_window_has_job (self))
     return FALSE;
 
   st_window_open_files_asking (self, files);
@@ -839,6 +1147,7 @@ static const GActionEntry file_entries[] = {
   { "save-as", save_as_activated },
   { "import-pattern", import_pattern_activated },
   { "export-pattern", export_pattern_activated },
+  { "export-gradient", export_gradient_activated },
   { "open-dataset", open_dataset_activated },
   { "open-recent", open_recent_activated, "s" },
 };
@@ -850,6 +1159,7 @@ _st_window_add_file_actions (StWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), file_entries,
                                    G_N_ELEMENTS (file_entries), self);
+  _st_window_update_gradient_export (self);
 
   target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (target, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);

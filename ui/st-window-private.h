@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "st-autosave.h"
 #include "st-builtin-data.h"
 #include "st-cost-plot.h"
 #include "st-heatmap.h"
@@ -20,6 +21,13 @@ G_BEGIN_DECLS
 
 /* Something to do once unsaved changes are saved or discarded. */
 typedef void (*StWindowContinueFunc) (StWindow *self);
+
+/* What follows a file job that was not cancelled. */
+typedef void (*StWindowJobDone) (StWindow *self,
+                                 gboolean  succeeded);
+
+/* The progress of a file job, shared by its thread and the window. */
+typedef struct _StJobProgress StJobProgress;
 
 /* Where the data set came from. */
 #define ST_WINDOW_DATA_CSV ST_N_BUILTIN_DATA
@@ -86,6 +94,12 @@ struct _StWindow
   GtkLabel *timeline_label;
   GMenu *recent_section;
   GMenu *lessons_section;
+  GtkRevealer *job_revealer;
+  GtkLabel *job_label;
+  GtkProgressBar *job_progress_bar;
+  GtkRevealer *divergence_revealer;
+  GtkLabel *divergence_label;
+  GtkButton *divergence_restore_button;
 
   /* Owned */
   GSettings *settings;
@@ -112,11 +126,21 @@ struct _StWindow
   gint64 frame_start;           /* monotonic time of the frame's before-paint */
   gint64 last_frame;            /* frame clock time of the previous frame */
   gint64 last_storage_update;   /* monotonic time the storage view last got values */
+  GCancellable *job_cancellable; /* the file job running, or NULL */
+  StJobProgress *job_progress;  /* its progress, while it runs */
+  gint64 job_started;           /* monotonic time it started */
+  guint job_timer_id;           /* shows and updates its progress bar */
+  guint64 change_count;         /* counts every change that makes the model modified */
+  StAutosave *autosave;         /* this window's autosave files */
+  guint autosave_timer_id;
+  guint64 autosaved_count;      /* change_count that the autosave file holds */
+  GCancellable *autosave_cancellable; /* the autosave being written, or NULL */
 
   guint64 base_step;            /* steps before the current trainer's first */
   guint base_epoch;
   guint64 snapshot_interval;    /* steps between timeline frames now */
   int viewing_frame;            /* the timeline frame shown, or -1 for the newest */
+  int finite_frame;             /* the frame the divergence banner offers, or -1 */
   guint selected_layer;
   guint edit_count;             /* seeds the weights of edits */
 
@@ -128,6 +152,9 @@ struct _StWindow
   guint presentation : 1;
   guint updating_controls : 1;  /* controls are being set from the state */
   guint goal_reached : 1;
+  guint has_gradient : 1;       /* a step of the current trainer has computed a gradient */
+  guint disposed : 1;           /* the widgets are gone; jobs still finishing must not touch them */
+  guint autosave_stale : 1;     /* remove what the running autosave writes */
 };
 
 /* st-window.c */
@@ -209,12 +236,72 @@ void     _st_window_confirm_discard     (StWindow             *self,
                                          StWindowContinueFunc  continue_func);
 void     _st_window_add_recent          (StWindow             *self,
                                          GFile                *file);
+void     _st_window_apply_saved_settings (StWindow            *self,
+                                         const StTrainSettings *settings);
+void     _st_window_update_gradient_export (StWindow          *self);
 GtkFileChooserNative *_st_window_choose_save_file (StWindow   *self,
                                                    const char *title,
                                                    const char *filter_name,
                                                    const char *filter_pattern,
                                                    const char *suggested_name,
                                                    gboolean  (*func) (StWindow *, GFile *));
+
+StModel *_st_window_describe_model      (StWindow             *self);
+gboolean _st_window_finish_save         (StWindow             *self,
+                                         GFile                *file,
+                                         guint64               change_count,
+                                         const GError         *error);
+gboolean _st_window_finish_open_model   (StWindow             *self,
+                                         GFile                *file,
+                                         StModel              *model,
+                                         const GError         *error);
+StLayer *_st_window_read_pattern        (GFile                *file,
+                                         StLayout              layout,
+                                         guint64               seed,
+                                         GCancellable         *cancellable,
+                                         GError              **error);
+void     _st_window_get_import_settings (StWindow             *self,
+                                         StLayout             *layout,
+                                         guint64              *seed);
+gboolean _st_window_finish_import       (StWindow             *self,
+                                         GFile                *file,
+                                         StLayer              *layer,
+                                         const GError         *read_error);
+gboolean _st_window_finish_open_dataset (StWindow             *self,
+                                         GFile                *file,
+                                         StDataset            *dataset,
+                                         const GError         *error);
+
+/* st-window-jobs.c */
+StJobProgress *st_job_progress_ref      (StJobProgress        *progress);
+void     st_job_progress_unref          (StJobProgress        *progress);
+void     st_job_progress_report         (double                fraction,
+                                         gpointer              progress_data);
+GCancellable *_st_window_begin_job      (StWindow             *self,
+                                         const char           *message,
+                                         StJobProgress       **progress);
+gboolean _st_window_end_job             (StWindow             *self,
+                                         GCancellable         *cancellable);
+gboolean _st_window_has_job             (StWindow             *self);
+void     _st_window_cancel_job          (StWindow             *self);
+void     _st_window_add_job_actions     (StWindow             *self);
+void     _st_window_open_model_async    (StWindow             *self,
+                                         GFile                *file,
+                                         StWindowJobDone       done);
+void     _st_window_import_pattern_async (StWindow            *self,
+                                         GFile                *file,
+                                         StWindowJobDone       done);
+void     _st_window_open_dataset_async  (StWindow             *self,
+                                         GFile                *file,
+                                         StWindowJobDone       done);
+void     _st_window_save_model_async    (StWindow             *self,
+                                         GFile                *file,
+                                         StWindowContinueFunc  after_save);
+
+/* st-window-autosave.c */
+void     _st_window_init_autosave       (StWindow             *self);
+void     _st_window_remove_autosave     (StWindow             *self);
+void     _st_window_stop_autosave       (StWindow             *self);
 
 /* st-window-edit.c */
 void     _st_window_add_edit_actions    (StWindow             *self);
@@ -226,6 +313,12 @@ void     _st_window_add_history_actions (StWindow             *self);
 void     _st_window_update_timeline     (StWindow             *self);
 void     _st_window_add_frame           (StWindow             *self,
                                          StSnapshot           *snapshot);
+
+/* st-window-divergence.c */
+void     _st_window_add_divergence_actions (StWindow          *self);
+void     _st_window_show_divergence     (StWindow             *self,
+                                         const GError         *error);
+void     _st_window_hide_divergence     (StWindow             *self);
 
 /* st-window-view.c */
 void     _st_window_add_view_actions    (StWindow             *self);

@@ -71,6 +71,10 @@ _st_window_set_modified (StWindow *self,
                          gboolean  modified)
 {
   modified = !!modified;
+  if (modified)
+    self->change_count++;
+  else
+    _st_window_remove_autosave (self);
   if (self->modified == modified)
     return;
 
@@ -563,6 +567,11 @@ st_window_worker_update (StWindow         *self,
     {
       st_cost_plot_append (self->cost_plot, update->costs, update->n_costs);
       _st_window_set_modified (self, TRUE);
+      if (!self->has_gradient)
+        {
+          self->has_gradient = TRUE;
+          _st_window_update_gradient_export (self);
+        }
     }
 
   for (gsize i = 0; i < update->n_records; i++)
@@ -593,12 +602,15 @@ st_window_worker_update (StWindow         *self,
     }
 
   if (update->error != NULL)
-    {
-      _st_window_set_running (self, FALSE);
-      st_window_training_failed (self, update->error);
-    }
+    _st_window_set_running (self, FALSE);
 
   _st_window_update_timeline (self);
+
+  /* The banner looks for a finite frame among those just added. */
+  if (g_error_matches (update->error, ST_ERROR, ST_ERROR_NUMERIC))
+    _st_window_show_divergence (self, update->error);
+  else if (update->error != NULL)
+    st_window_training_failed (self, update->error);
 }
 
 static void
@@ -679,6 +691,11 @@ st_window_stop_training (StWindow *self)
   g_clear_pointer (&self->network, st_network_free);
   self->running = FALSE;
   st_window_set_busy (self, FALSE);
+
+  /* The next trainer starts without a gradient of its own. */
+  self->has_gradient = FALSE;
+  _st_window_update_gradient_export (self);
+  _st_window_hide_divergence (self);
 }
 
 /* Takes a copy of the model and stops training. */
@@ -993,6 +1010,15 @@ st_window_get_modified (StWindow *self)
   return self->modified;
 }
 
+/* Returns: whether the model belongs to a file, or is being read from one. */
+gboolean
+st_window_get_has_file (StWindow *self)
+{
+  g_return_val_if_fail (ST_IS_WINDOW (self), FALSE);
+
+  return self->file != NULL || _st_window_has_job (self);
+}
+
 /* Returns: whether the training thread had steps running or queued at
  * its newest update.  Becomes %FALSE once a pause or a step is done and
  * on screen. */
@@ -1062,6 +1088,9 @@ st_window_dispose (GObject *object)
    * widgets that are going away. */
   st_window_stop_worker (self);
   g_cancellable_cancel (self->cancellable);
+  self->disposed = TRUE;
+  _st_window_cancel_job (self);
+  _st_window_stop_autosave (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_WINDOW);
 
@@ -1091,6 +1120,7 @@ st_window_finalize (GObject *object)
 
   g_free (self->model_name);
   g_free (self->dataset_name);
+  g_clear_pointer (&self->autosave, st_autosave_free);
 
   G_OBJECT_CLASS (st_window_parent_class)->finalize (object);
 }
@@ -1207,6 +1237,12 @@ st_window_class_init (StWindowClass *klass)
   BIND (timeline_label);
   BIND (recent_section);
   BIND (lessons_section);
+  BIND (job_revealer);
+  BIND (job_label);
+  BIND (job_progress_bar);
+  BIND (divergence_revealer);
+  BIND (divergence_label);
+  BIND (divergence_restore_button);
 #undef BIND
 
   _st_window_class_add_training_shortcuts (widget_class);
@@ -1234,8 +1270,10 @@ st_window_init (StWindow *self)
   _st_window_add_training_actions (self);
   _st_window_add_data_actions (self);
   _st_window_add_file_actions (self);
+  _st_window_add_job_actions (self);
   _st_window_add_edit_actions (self);
   _st_window_add_history_actions (self);
+  _st_window_add_divergence_actions (self);
   _st_window_add_view_actions (self);
   _st_window_add_math_actions (self);
   _st_window_add_export_actions (self);
@@ -1250,6 +1288,7 @@ st_window_init (StWindow *self)
   g_signal_connect_object (self->cost_plot, "notify::readout",
                            G_CALLBACK (st_window_readout_changed), self, G_CONNECT_SWAPPED);
 
+  _st_window_init_autosave (self);
   st_window_load_worked_example (self);
   st_window_range_changed (self, NULL, self->heatmap);
   _st_window_start_frame_log (self);

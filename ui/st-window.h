@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "st-autosave.h"
 #include "st-engine.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,7 @@ typedef enum
 StWindow  *st_window_new              (GtkApplication *application);
 StNetwork *st_window_copy_network     (StWindow       *self);
 gboolean   st_window_get_modified     (StWindow       *self);
+gboolean   st_window_get_has_file     (StWindow       *self);
 gboolean   st_window_get_busy         (StWindow       *self);
 guint      st_window_get_n_frames     (StWindow       *self);
 
@@ -41,11 +43,16 @@ gboolean   st_window_open_dataset     (StWindow       *self,
                                        GFile          *file);
 gboolean   st_window_open_file        (StWindow       *self,
                                        GFile          *file);
+void       st_window_open_files       (StWindow       *self,
+                                       GFile         **files,
+                                       guint           n_files);
 gboolean   st_window_open_lesson      (StWindow       *self,
                                        const char     *id);
 gboolean   st_window_save_model       (StWindow       *self,
                                        GFile          *file);
 gboolean   st_window_export_pattern   (StWindow       *self,
+                                       GFile          *file);
+gboolean   st_window_export_gradient  (StWindow       *self,
                                        GFile          *file);
 gboolean   st_window_export_heatmap   (StWindow       *self,
                                        GFile          *file,
@@ -55,5 +62,8 @@ gboolean   st_window_export_cost      (StWindow       *self,
                                        StExportFormat  format);
 gboolean   st_window_restore_frame    (StWindow       *self,
                                        guint           index);
+gboolean   st_window_recover_autosave (StWindow       *self,
+                                       StAutosave     *leftover,
+                                       GError        **error);
 
 G_END_DECLS
