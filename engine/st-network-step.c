@@ -39,6 +39,7 @@ typedef struct
   double scale;        /* gradient factor from clipping, 1 without */
   double cost;         /* of the batch, from the fused step */
   double gradient_squares; /* squared gradient norm, from the fused step */
+  volatile gint next_chunk; /* the fused step's next chunk of rows, from 0 */
 } StepJob;
 
 /* Allocate the optimizer state the rule needs, once; later steps reuse it. */
@@ -270,9 +271,18 @@ fused_rows (const StepJob *job,
     }
 }
 
+/* Chunks of rows per team member in the fused step.  Many small chunks,
+ * taken in turn by whichever member is free, keep both busy when the
+ * other programs of a shared machine slow one of them down. */
+#define FUSED_CHUNKS_PER_MEMBER 16
+
 /* The whole step of a single layer with an element-wise activation and
  * squared error, in one job.  First the rows' forward sums, errors and
- * gradients, then a barrier.  Every member then adds up the batch cost
+ * gradients, then a barrier.  The members take chunks of rows as they
+ * become free.  Which member computes a row does not change its bits:
+ * a row is summed by one member in a fixed order, and its cost and
+ * gradient go to the row's own slot, which the sums below read in row
+ * order.  Every member then adds up the batch cost
  * the same way and, when it is finite, updates its share.  This takes
  * one hand-over to the helpers per step instead of two. */
 static void
@@ -283,13 +293,19 @@ fused_share (gpointer data,
   StepJob *job = data;
   StNetwork *network = job->network;
   guint n_rows = st_layer_get_rows (job->layer);
+  guint chunk_rows = MAX (1, n_rows / (FUSED_CHUNKS_PER_MEMBER * n_workers));
+  double *scratch = st_network_get_scratch (network, worker);
   double cost;
   double gradient;
-  guint first;
-  guint last;
 
-  st_traversal_get_share (&job->layer->by_row, worker, n_workers, &first, &last);
-  fused_rows (job, first, last, st_network_get_scratch (network, worker));
+  for (;;)
+    {
+      guint first = (guint) g_atomic_int_add (&job->next_chunk, 1) * chunk_rows;
+
+      if (first >= n_rows)
+        break;
+      fused_rows (job, first, MIN (first + chunk_rows, n_rows), scratch);
+    }
 
   st_parallel_barrier (network->parallel);
 

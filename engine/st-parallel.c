@@ -9,11 +9,12 @@
  * microseconds before they sleep on a condition variable, which keeps the
  * hand-over cheap while training and costs nothing while idle.
  *
- * Every member works on a share fixed by its index, never on whatever is
- * left, so which thread computes an output element does not depend on
- * timing.  Together with kernels that never split one element's sum
- * across threads, this is what keeps results independent of the thread
- * count.
+ * Kernels never split one output element's sum across threads, and
+ * sums over elements run in element order after a barrier.  This keeps
+ * results independent of the thread count and of which thread computed
+ * an element.  Most kernels give each member a share fixed by its index.
+ * The fused training step lets members take chunks of rows as they
+ * become free, and the two rules above keep that deterministic too.
  */
 
 #define G_LOG_DOMAIN "engine"
