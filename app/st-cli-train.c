@@ -8,7 +8,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <unistd.h>
 
 #include "st-cli.h"
 
@@ -68,12 +70,18 @@ print_epoch (const StHistoryRecord *record,
   g_print ("\n");
 }
 
+/* The value of --epochs before parsing, so that a missing option and
+ * --epochs 0 get their own messages. */
+#define EPOCHS_NOT_GIVEN G_MININT
+
 /* Returns: a usage message for the first invalid option, or NULL. */
 static char *
 find_invalid_option (const TrainOptions *options)
 {
   if (options->data == NULL)
     return g_strdup (_("--data is required: give the data set (CSV)."));
+  if (options->epochs == EPOCHS_NOT_GIVEN)
+    return g_strdup (_("--epochs is required: give the number of passes over the training data."));
   if (options->epochs < 1)
     return g_strdup_printf (_("--epochs must be at least 1, not %d."), options->epochs);
   if (options->batch < 1)
@@ -141,6 +149,34 @@ combine_history (const StModel *model,
     }
 
   return history;
+}
+
+/* Checks that a file can be written at @path, before a long run whose
+ * result would otherwise be lost: its folder exists and takes new files,
+ * and @path is not a folder.  @option names the option for the message. */
+static gboolean
+check_output_path (const char  *path,
+                   const char  *option,
+                   GError     **error)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR,
+                   _("“%s” is a folder; give %s a file name"), path, option);
+      return FALSE;
+    }
+
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR) || g_access (folder, W_OK | X_OK) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ACCES,
+                   _("cannot write to the folder “%s” of %s: it does not exist or is not "
+                     "writable; create it or choose another path"), folder, option);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* Save the trained network with the settings, the progress, @history and
@@ -238,7 +274,7 @@ st_cli_train (int    argc,
   gint64 started;
 
   st_train_settings_init_default (&settings);
-  options.epochs = 0;
+  options.epochs = EPOCHS_NOT_GIVEN;
   options.batch = (gint) settings.batch_size;
   options.learning_rate = settings.learning_rate;
   options.seed = (gint64) settings.seed;
@@ -271,6 +307,12 @@ st_cli_train (int    argc,
 
   model_path = argv[1];
   out_path = options.out != NULL ? options.out : model_path;
+
+  if (!check_output_path (out_path,
+                          options.out != NULL ? "--out" : _("the model (give --out to save elsewhere)"),
+                          &error) ||
+      (options.history != NULL && !check_output_path (options.history, "--history", &error)))
+    return st_cli_fail (_("cannot train"), error);
 
   if ((model = st_cli_read_model (model_path)) == NULL ||
       (dataset = st_cli_load_data (options.data, model)) == NULL)

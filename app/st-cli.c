@@ -39,7 +39,7 @@ print_commands (FILE *stream)
   fprintf (stream, _("Usage: %s COMMAND [OPTION…]\n\n"), g_get_prgname ());
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
-    fprintf (stream, "  %-8s %s\n", commands[k].name, _(commands[k].summary));
+    fprintf (stream, "  %-10s %s\n", commands[k].name, _(commands[k].summary));
   fprintf (stream, "\n%s\n", _("Run “sparse-trainer-cli COMMAND --help” for the options of a command."));
 }
 

@@ -248,7 +248,8 @@ parse_numeric_field (CsvState    *state,
                  /* Translators: a file name, a line number, a column such as
                   * “column 2 (“x2”)”, then the cell's text. */
                  _("%s: line %s, %s: “%s” is not a number; "
-                   "input and target cells must be numbers with '.' as the decimal point"),
+                   "input and target cells must be numbers with '.' as the decimal point, "
+                   "or ',' in a file separated by ';' or tabs"),
                  st_line_reader_get_name (state->reader), line_number, where, text);
   return FALSE;
 }

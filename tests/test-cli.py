@@ -482,6 +482,34 @@ def errors_name_the_file_and_line():
         assert "--out is required" in output, output
 
 
+@test
+def train_checks_options_before_training():
+    with tempfile.TemporaryDirectory() as directory:
+        weights = write(directory, "w.mtx", "%%MatrixMarket matrix coordinate real general\n"
+                                            "2 2 2\n1 2 0.5\n2 1 0.5\n")
+        data = write(directory, "data.csv", "x1,x2,t1,t2\n4,2,2,4\n")
+        model = os.path.join(directory, "model.stmodel")
+        run("new", "--weights", weights, "--no-bias", "--out", model)
+
+        output = run("train", model, "--data", data, expect=2)
+        assert "--epochs is required" in output, output
+        output = run("train", model, "--data", data, "--epochs", "0", expect=2)
+        assert "--epochs must be at least 1, not 0" in output, output
+
+        # A folder that does not exist fails before the first epoch, so a
+        # long run is not lost at the end.
+        absent = os.path.join(directory, "absent", "out.stmodel")
+        output = run("train", model, "--data", data, "--epochs", "3", "--out", absent, expect=1)
+        assert os.path.join(directory, "absent") in output, output
+        assert "epoch 1/" not in output, output
+        output = run("train", model, "--data", data, "--epochs", "3", "--out", directory,
+                     expect=1)
+        assert "is a folder" in output, output
+        output = run("train", model, "--data", data, "--epochs", "3", "--history", absent,
+                     expect=1)
+        assert "--history" in output, output
+
+
 def main():
     print(f"1..{len(results)}")
     failed = 0
