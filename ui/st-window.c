@@ -149,6 +149,28 @@ _st_window_get_epoch (StWindow *self)
   return self->base_epoch + (self->snapshot != NULL ? st_snapshot_get_epoch (self->snapshot) : 0);
 }
 
+/* Returns: the name the window shows for @activation, translated; the
+ * model file's own names stay English. */
+static const char *
+activation_display_name (StActivation activation)
+{
+  switch (activation)
+    {
+    case ST_ACTIVATION_IDENTITY:
+      return _("Identity");
+    case ST_ACTIVATION_TANH:
+      return _("tanh");
+    case ST_ACTIVATION_LOGISTIC:
+      return _("Logistic");
+    case ST_ACTIVATION_RELU:
+      return _("ReLU");
+    case ST_ACTIVATION_SOFTMAX:
+      return _("Softmax");
+    default:
+      g_return_val_if_reached ("");
+    }
+}
+
 static void
 st_window_update_dataset_row (StWindow        *self,
                               const StNetwork *network)
@@ -159,16 +181,36 @@ st_window_update_dataset_row (StWindow        *self,
 
   if (_st_window_dataset_fits (self, network, NULL))
     {
+      g_autofree char *samples = NULL;
+      g_autofree char *inputs = NULL;
+      g_autofree char *outputs = NULL;
+
+      /* Translators: a part of the data set's summary. */
+      samples = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sample", "%u samples", n_samples),
+                                 n_samples);
+      /* Translators: a part of the data set's summary. */
+      inputs = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u input", "%u inputs", n_inputs),
+                                n_inputs);
       if (st_dataset_is_classification (self->dataset))
-        /* Translators: a data set's name, then its samples, inputs and classes. */
-        subtitle = g_strdup_printf (_("%s: %u samples, %u inputs, %u classes"),
-                                    self->dataset_name, n_samples, n_inputs,
-                                    st_dataset_get_n_classes (self->dataset));
+        {
+          guint n_classes = st_dataset_get_n_classes (self->dataset);
+
+          /* Translators: a part of the data set's summary. */
+          outputs = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u class", "%u classes", n_classes),
+                                     n_classes);
+        }
       else
-        /* Translators: a data set's name, then its samples, inputs and targets. */
-        subtitle = g_strdup_printf (_("%s: %u samples, %u inputs, %u targets"),
-                                    self->dataset_name, n_samples, n_inputs,
-                                    st_dataset_get_n_targets (self->dataset));
+        {
+          guint n_targets = st_dataset_get_n_targets (self->dataset);
+
+          /* Translators: a part of the data set's summary. */
+          outputs = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u target", "%u targets", n_targets),
+                                     n_targets);
+        }
+
+      /* Translators: a data set's name, then its samples, inputs, and
+       * classes or targets, each made from the strings above. */
+      subtitle = g_strdup_printf (_("%s: %s, %s, %s"), self->dataset_name, samples, inputs, outputs);
       gtk_widget_remove_css_class (GTK_WIDGET (self->dataset_info_row), "warning");
     }
   else
@@ -456,7 +498,7 @@ _st_window_fill_layer_list (StWindow *self)
       /* Translators: stored entries, density in percent and activation of a layer. */
       subtitle = g_strdup_printf (_("%s stored, %.3g %%, %s"),
                                   stored, 100.0 * st_layer_get_density (layer),
-                                  st_activation_to_string (st_layer_get_activation (layer)));
+                                  activation_display_name (st_layer_get_activation (layer)));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
