@@ -413,6 +413,21 @@ st_network_set_updates (StNetwork *network,
   network->updates = updates;
 }
 
+/* The cache line size of x86 processors and of most ARM ones; a larger line
+ * would only make the padding below less effective, never wrong. */
+#define CACHE_LINE_BYTES 64
+#define CACHE_LINE_DOUBLES (CACHE_LINE_BYTES / sizeof (double))
+
+/* Returns: the doubles between two team members' scratch rows, four rows
+ * of @capacity rounded up to whole cache lines. */
+static gsize
+scratch_stride (guint capacity)
+{
+  gsize doubles = (gsize) 4 * capacity;
+
+  return (doubles + CACHE_LINE_DOUBLES - 1) / CACHE_LINE_DOUBLES * CACHE_LINE_DOUBLES;
+}
+
 static double *
 try_alloc_doubles (gsize    n,
                    GError **error)
@@ -490,7 +505,8 @@ st_network_ensure_capacity (StNetwork  *network,
       (network->input_grad = try_alloc_doubles ((gsize) n_inputs * batch, error)) == NULL ||
       (network->row_cost = try_alloc_doubles (widest, error)) == NULL ||
       (network->row_gradient = try_alloc_doubles (widest, error)) == NULL ||
-      (network->scratch = try_alloc_doubles ((gsize) 4 * n_threads * batch, error)) == NULL)
+      (network->scratch = try_alloc_doubles (n_threads * scratch_stride (batch) + CACHE_LINE_DOUBLES,
+                                             error)) == NULL)
     goto failed;
 
   if (network->input_mean != NULL &&
@@ -506,12 +522,17 @@ failed:
   return FALSE;
 }
 
-/* Returns: four rows of capacity doubles for team member @worker. */
+/* Returns: four rows of capacity doubles for team member @worker.  Each
+ * member's rows start on a cache line of their own: the fused step writes
+ * them for every row of the layer, and two members writing one line would
+ * pass it back and forth between their cores. */
 double *
 st_network_get_scratch (StNetwork *network,
                         guint      worker)
 {
-  return network->scratch + (gsize) 4 * worker * network->capacity;
+  guintptr start = ((guintptr) network->scratch + CACHE_LINE_BYTES - 1) & ~(guintptr) (CACHE_LINE_BYTES - 1);
+
+  return (double *) start + worker * scratch_stride (network->capacity);
 }
 
 /* Make every layer ready for the kernels: gradient storage, thread
