@@ -149,6 +149,21 @@ _st_window_get_epoch (StWindow *self)
   return self->base_epoch + (self->snapshot != NULL ? st_snapshot_get_epoch (self->snapshot) : 0);
 }
 
+/* Gives @dropdown and the toggle button inside it the accessible name
+ * @label.  GTK 4.8 exposes that inner button on its own and, without a
+ * name, a screen reader reads it out as "GtkToggleButton". */
+static void
+name_drop_down (GtkDropDown *dropdown,
+                const char  *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 /* Returns: the name the window shows for @activation, translated; the
  * model file's own names stay English. */
 static const char *
@@ -507,7 +522,7 @@ _st_window_fill_layer_list (StWindow *self)
       gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), st_layer_get_layout (layer));
       /* Translators: the accessible name of a layer's storage layout selector. */
       layout_label = g_strdup_printf (_("Storage layout of layer %u"), l + 1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, layout_label, -1);
+      name_drop_down (GTK_DROP_DOWN (dropdown), layout_label);
       gtk_widget_set_tooltip_text (dropdown, _("How the layer stores its entries; the results are the same in each"));
       g_object_set_data (G_OBJECT (dropdown), "st-layer", GUINT_TO_POINTER (l));
       g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (st_window_layout_selected), self, 0);
@@ -1294,6 +1309,7 @@ static void
 st_window_init (StWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_drop_down (self->view_dropdown, _("Heat map view"));
 
   self->settings = g_settings_new (APPLICATION_ID);
   self->history = st_run_history_new (MAX_FRAMES, MAX_FRAME_BYTES);

@@ -23,6 +23,11 @@ TIMEOUT = 30.0
 results = []
 
 
+# Roles of the nodes a user operates.
+CONTROL_ROLES = {"push button", "toggle button", "combo box", "check box", "radio button",
+                 "spin button", "slider", "menu item", "switch", "text", "entry"}
+
+
 def report(ok, name, detail=""):
     results.append(ok)
     print(f"{'ok' if ok else 'not ok'} {len(results)} {name}" + (f" # {detail}" if detail else ""), flush=True)
@@ -144,6 +149,18 @@ def run(app_process):
                        ("Zoom in", "push button"), ("Draw tool", None),
                        ("Training history", "slider")]:
         report(find(app, name, role) is not None, f"{role or 'control'} “{name}” has its accessible name")
+
+    # GTK 4.8 names a control after its type when nothing else names it,
+    # which a screen reader would read out as "GtkToggleButton".
+    unnamed = []
+    for node in walk(app):
+        try:
+            role = node.getRoleName()
+            if role in CONTROL_ROLES and (node.name or "").startswith("Gtk"):
+                unnamed.append(f"{role} {node.name}")
+        except Exception:
+            continue
+    report(not unnamed, "no control is named after its GTK type", ", ".join(unnamed))
 
     # One step of the worked example: the Step row's value becomes 1.25
     # for the cost and 1 for the step.
