@@ -807,6 +807,31 @@ test_malformed_files (Fixture       *fixture,
   step_to (fixture, 2);
 }
 
+/* A save that cannot be written names the file in a dialog and leaves
+ * the work unsaved: the weights, the step and the modified state stay,
+ * and no file appears.  A folder that does not exist fails for root too,
+ * which permissions would not. */
+static void
+test_save_failure_keeps_work (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (fixture->scratch, "absent", NULL);
+  g_autoptr(GFile) file = g_file_new_build_filename (folder, "trained.stmodel", NULL);
+
+  step_to (fixture, 1);
+
+  g_assert_false (st_window_save_model (fixture->window, file));
+  assert_error_names (fixture, "trained.stmodel");
+  assert_model_untouched (fixture);
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+
+  /* The same work still saves where it can. */
+  g_clear_object (&file);
+  file = g_file_new_build_filename (fixture->scratch, "trained.stmodel", NULL);
+  g_assert_true (st_window_save_model (fixture->window, file));
+  g_assert_false (st_window_get_modified (fixture->window));
+}
+
 static void
 test_import_pattern (Fixture       *fixture,
                      gconstpointer  data)
@@ -997,6 +1022,7 @@ main (int   argc,
   ADD ("malformed-files", test_malformed_files);
   ADD ("import-pattern", test_import_pattern);
   ADD ("save-and-open", test_save_and_open);
+  ADD ("save-failure-keeps-work", test_save_failure_keeps_work);
   ADD ("export-pattern", test_export_pattern);
   ADD ("save-beside-other-dataset", test_save_beside_other_dataset);
 
