@@ -65,6 +65,87 @@ st_cli_option_context_new (const char   *parameters,
   return context;
 }
 
+/* Returns: the edit distance between @a and @b: the fewest insertions,
+ * deletions and substitutions of bytes that turn one into the other. */
+static guint
+edit_distance (const char *a,
+               const char *b)
+{
+  gsize n = strlen (b);
+  g_autofree guint *row = g_new (guint, n + 1);
+
+  for (gsize j = 0; j <= n; j++)
+    row[j] = (guint) j;
+
+  for (gsize i = 1; a[i - 1] != '\0'; i++)
+    {
+      guint diagonal = row[0];
+
+      row[0] = (guint) i;
+      for (gsize j = 1; j <= n; j++)
+        {
+          guint above = row[j];
+          guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
+
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diagonal + cost);
+          diagonal = above;
+        }
+    }
+
+  return row[n];
+}
+
+/* Returns: (transfer full) (nullable): the option in @context's help
+ * closest to the first long option of @args that the help does not list,
+ * when it is at most two edits away. */
+static char *
+suggest_option (GOptionContext *context,
+                char          **args)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+  g_autoptr(GPtrArray) known = g_ptr_array_new_with_free_func (g_free);
+  const char *unknown = NULL;
+  g_autofree char *unknown_name = NULL;
+  const char *best = NULL;
+  guint best_distance = 3;
+
+  /* The long options, as the help lists them: "--name" up to '=' or a space. */
+  for (const char *p = strstr (help, "--"); p != NULL; p = strstr (p + 2, "--"))
+    {
+      gsize length = strspn (p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+      if (length > 0)
+        g_ptr_array_add (known, g_strndup (p, length + 2));
+    }
+
+  for (guint k = 1; args[k] != NULL && unknown == NULL; k++)
+    {
+      g_autofree char *name = g_strndup (args[k], strcspn (args[k], "="));
+
+      if (g_str_has_prefix (name, "--") &&
+          !g_ptr_array_find_with_equal_func (known, name, g_str_equal, NULL))
+        {
+          unknown = args[k];
+          unknown_name = g_steal_pointer (&name);
+        }
+    }
+  if (unknown == NULL)
+    return NULL;
+
+  for (guint k = 0; k < known->len; k++)
+    {
+      guint distance = edit_distance (unknown_name, g_ptr_array_index (known, k));
+
+      if (distance < best_distance)
+        {
+          best_distance = distance;
+          best = g_ptr_array_index (known, k);
+        }
+    }
+
+  return g_strdup (best);
+}
+
 /* Parse options, leaving @n_positional arguments after the command name.
  * Prints a message and returns FALSE on a usage error. */
 gboolean
@@ -74,10 +155,20 @@ st_cli_parse (GOptionContext   *context,
               int               n_positional)
 {
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) original = g_strdupv (*argv);
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      st_cli_usage_error ("%s", error->message);
+      g_autofree char *suggestion = NULL;
+
+      if (g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION))
+        suggestion = suggest_option (context, original);
+
+      if (suggestion != NULL)
+        /* Translators: an error message, then the closest valid option. */
+        st_cli_usage_error (_("%s. Did you mean “%s”?"), error->message, suggestion);
+      else
+        st_cli_usage_error ("%s", error->message);
       return FALSE;
     }
 

@@ -481,6 +481,12 @@ def errors_name_the_file_and_line():
         output = run("new", "--layers", "4,2", expect=2)
         assert "--out is required" in output, output
 
+        # A mistyped option gets the closest real one; a far one gets none.
+        output = run("train", "model.stmodel", "--epoch", "3", expect=2)
+        assert "Did you mean “--epochs”?" in output, output
+        output = run("train", "model.stmodel", "--zzzzzz", "3", expect=2)
+        assert "Did you mean" not in output, output
+
 
 @test
 def train_checks_options_before_training():
