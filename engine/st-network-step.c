@@ -214,9 +214,10 @@ row_gradient_squares (const StLayer *layer,
  * to the inputs the rows gather.  Everything it calls is inlined, so a
  * row costs no function call; for a 65536-row layer that matters.
  *
- * TODO: blocks of columns whose input rows fit the first-level cache
- * would cut the gathered traffic that keeps this above 4 times the lower
- * bound (docs/benchmarks.md), but must keep one summation order. */
+ * TODO: this reaches 22 to 33 % of the machine's peak without FMA, and
+ * 4 times the lower bound needs about 48 % (docs/benchmarks.md).  More
+ * rows or samples per pass held in registers would do more arithmetic
+ * per gathered byte, but each output must keep its one summation order. */
 ST_VECTORIZED static void
 fused_rows (const StepJob *job,
             guint          first,
