@@ -214,10 +214,11 @@ row_gradient_squares (const StLayer *layer,
  * to the inputs the rows gather.  Everything it calls is inlined, so a
  * row costs no function call; for a 65536-row layer that matters.
  *
- * TODO: this reaches 22 to 33 % of the machine's peak without FMA, and
- * 4 times the lower bound needs about 48 % (docs/benchmarks.md).  More
- * rows or samples per pass held in registers would do more arithmetic
- * per gathered byte, but each output must keep its one summation order. */
+ * TODO: this reaches 11 to 17 % of the machine's arithmetic peak, and 4
+ * times the lower bound needs about 24 % (docs/benchmarks.md).  More rows
+ * or samples per pass held in registers would keep more arithmetic in
+ * flight per gathered byte, but each output must keep its one summation
+ * order. */
 ST_VECTORIZED static void
 fused_rows (const StepJob *job,
             guint          first,
