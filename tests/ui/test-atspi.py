@@ -37,7 +37,13 @@ def walk(node, depth=0):
     if node is None or depth > 60:
         return
     yield node
-    for i in range(node.childCount):
+    # The window rebuilds parts of its tree, for example when a lesson
+    # loads, and a node that is gone raises for its children.
+    try:
+        count = node.childCount
+    except Exception:
+        return
+    for i in range(count):
         try:
             child = node.getChildAtIndex(i)
         except Exception:
