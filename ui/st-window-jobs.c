@@ -256,9 +256,18 @@ _st_window_add_job_actions (StWindow *self)
 
 /* The jobs */
 
+/* What a job that reads a file makes of it. */
+typedef enum
+{
+  JOB_OPEN_MODEL,
+  JOB_IMPORT_PATTERN,
+  JOB_OPEN_DATASET,
+} JobKind;
+
 typedef struct
 {
   GWeakRef window;
+  JobKind kind;            /* of a job that reads */
   GFile *file;
   StJobProgress *progress;
   StWindowJobDone done;
@@ -330,43 +339,115 @@ job_done (StWindow *self,
     job->done (self, succeeded);
 }
 
-/* Opening a model */
+/* Reading a file: a model, a pattern or a data set.  The thread reads
+ * and the main thread applies the result, each by the job's kind. */
 
-static void
-open_model_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+/* Runs in the thread.  Returns: (transfer full): the file's content. */
+static gpointer
+read_job_file (JobData       *job,
+               GCancellable  *cancellable,
+               GError       **error)
 {
-  JobData *job = task_data;
-  GError *error = NULL;
-  StModel *model = st_model_read (job->file, st_job_progress_report, job->progress, cancellable, &error);
+  switch (job->kind)
+    {
+    case JOB_OPEN_MODEL:
+      return st_model_read (job->file, st_job_progress_report, job->progress, cancellable, error);
+    case JOB_IMPORT_PATTERN:
+      return _st_window_read_pattern (job->file, job->layout, job->seed, cancellable, error);
+    case JOB_OPEN_DATASET:
+      return st_dataset_load_csv (job->file, job->n_inputs, job->n_outputs, cancellable, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
 
-  if (model == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, model, (GDestroyNotify) st_model_free);
+static GDestroyNotify
+job_result_free_func (JobKind kind)
+{
+  switch (kind)
+    {
+    case JOB_OPEN_MODEL:
+      return (GDestroyNotify) st_model_free;
+    case JOB_IMPORT_PATTERN:
+      return (GDestroyNotify) st_layer_free;
+    case JOB_OPEN_DATASET:
+      return (GDestroyNotify) st_dataset_unref;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Puts @result (transfer full), or @error, in the window.  Returns:
+ * whether the window took the file. */
+static gboolean
+apply_job_result (StWindow     *self,
+                  JobData      *job,
+                  gpointer      result,
+                  const GError *error)
+{
+  switch (job->kind)
+    {
+    case JOB_OPEN_MODEL:
+      return _st_window_finish_open_model (self, job->file, result, error);
+    case JOB_IMPORT_PATTERN:
+      return _st_window_finish_import (self, job->file, result, error);
+    case JOB_OPEN_DATASET:
+      return _st_window_finish_open_dataset (self, job->file, result, error);
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 static void
-open_model_done (GObject      *source_object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+read_file_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  JobData *job = task_data;
+  GError *error = NULL;
+  gpointer result = read_job_file (job, cancellable, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, job_result_free_func (job->kind));
+}
+
+static void
+read_file_done (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   GTask *task = G_TASK (result);
   JobData *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  StModel *model = g_task_propagate_pointer (task, &error);
+  gpointer content = g_task_propagate_pointer (task, &error);
   gboolean current;
   g_autoptr(StWindow) self = job_finish (task, &current);
 
   if (!current)
     {
-      g_clear_pointer (&model, st_model_free);
+      if (content != NULL)
+        job_result_free_func (job->kind) (content);
       return;
     }
 
-  job_done (self, job, _st_window_finish_open_model (self, job->file, model, error));
+  job_done (self, job, apply_job_result (self, job, content, error));
+}
+
+/* Returns: a job of @kind that reads @file, with @done to follow. */
+static JobData *
+read_job_new (JobKind          kind,
+              GFile           *file,
+              StWindowJobDone  done)
+{
+  JobData *job = g_new0 (JobData, 1);
+
+  job->kind = kind;
+  job->file = g_object_ref (file);
+  job->done = done;
+  return job;
 }
 
 /* Opens the model in @file in a thread; @done (nullable) follows unless
@@ -383,53 +464,12 @@ _st_window_open_model_async (StWindow        *self,
                              GFile           *file,
                              StWindowJobDone  done)
 {
-  JobData *job = g_new0 (JobData, 1);
+  JobData *job = read_job_new (JOB_OPEN_MODEL, file, done);
   g_autofree char *name = g_file_get_basename (file);
   /* Translators: %s is a file name. */
   g_autofree char *message = g_strdup_printf (_("Opening “%s”…"), name);
 
-  job->file = g_object_ref (file);
-  job->done = done;
-  st_window_run_job (self, message, job, open_model_thread, open_model_done);
-}
-
-/* Importing a pattern */
-
-static void
-import_pattern_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
-{
-  JobData *job = task_data;
-  GError *error = NULL;
-  StLayer *layer = _st_window_read_pattern (job->file, job->layout, job->seed, cancellable, &error);
-
-  if (layer == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, layer, (GDestroyNotify) st_layer_free);
-}
-
-static void
-import_pattern_done (GObject      *source_object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GTask *task = G_TASK (result);
-  JobData *job = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  StLayer *layer = g_task_propagate_pointer (task, &error);
-  gboolean current;
-  g_autoptr(StWindow) self = job_finish (task, &current);
-
-  if (!current)
-    {
-      g_clear_pointer (&layer, st_layer_free);
-      return;
-    }
-
-  job_done (self, job, _st_window_finish_import (self, job->file, layer, error));
+  st_window_run_job (self, message, job, read_file_thread, read_file_done);
 }
 
 /* Imports the Matrix Market file @file in a thread. */
@@ -438,54 +478,13 @@ _st_window_import_pattern_async (StWindow        *self,
                                  GFile           *file,
                                  StWindowJobDone  done)
 {
-  JobData *job = g_new0 (JobData, 1);
+  JobData *job = read_job_new (JOB_IMPORT_PATTERN, file, done);
   g_autofree char *name = g_file_get_basename (file);
   /* Translators: %s is a file name. */
   g_autofree char *message = g_strdup_printf (_("Importing “%s”…"), name);
 
-  job->file = g_object_ref (file);
-  job->done = done;
   _st_window_get_import_settings (self, &job->layout, &job->seed);
-  st_window_run_job (self, message, job, import_pattern_thread, import_pattern_done);
-}
-
-/* Opening a data set */
-
-static void
-open_dataset_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  JobData *job = task_data;
-  GError *error = NULL;
-  StDataset *dataset = st_dataset_load_csv (job->file, job->n_inputs, job->n_outputs, cancellable, &error);
-
-  if (dataset == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, dataset, (GDestroyNotify) st_dataset_unref);
-}
-
-static void
-open_dataset_done (GObject      *source_object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask *task = G_TASK (result);
-  JobData *job = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  StDataset *dataset = g_task_propagate_pointer (task, &error);
-  gboolean current;
-  g_autoptr(StWindow) self = job_finish (task, &current);
-
-  if (!current)
-    {
-      g_clear_pointer (&dataset, st_dataset_unref);
-      return;
-    }
-
-  job_done (self, job, _st_window_finish_open_dataset (self, job->file, dataset, error));
+  st_window_run_job (self, message, job, read_file_thread, read_file_done);
 }
 
 /* Opens the CSV file @file as the data set in a thread, checked against
@@ -495,16 +494,14 @@ _st_window_open_dataset_async (StWindow        *self,
                                GFile           *file,
                                StWindowJobDone  done)
 {
-  JobData *job = g_new0 (JobData, 1);
+  JobData *job = read_job_new (JOB_OPEN_DATASET, file, done);
   g_autofree char *name = g_file_get_basename (file);
   /* Translators: %s is a file name. */
   g_autofree char *message = g_strdup_printf (_("Opening “%s”…"), name);
 
-  job->file = g_object_ref (file);
-  job->done = done;
   job->n_inputs = st_network_get_n_inputs (self->initial_network);
   job->n_outputs = st_network_get_n_outputs (self->initial_network);
-  st_window_run_job (self, message, job, open_dataset_thread, open_dataset_done);
+  st_window_run_job (self, message, job, read_file_thread, read_file_done);
 }
 
 /* Saving a model */
