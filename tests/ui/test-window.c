@@ -23,101 +23,8 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
-#include "st-application.h"
-#include "st-engine.h"
 #include "st-window-private.h"
-
-/* Maximum wait for the window to show a result, in milliseconds. */
-#define WAIT_MS 10000
-
-static StApplication *application;
-
-typedef struct
-{
-  StWindow *window;
-  char *scratch;  /* a temporary folder for files the test writes */
-} Fixture;
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-/* Runs the main loop until @condition holds.  Returns: %FALSE on timeout. */
-static gboolean
-wait_for (Fixture   *fixture,
-          Condition  condition,
-          guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (fixture))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-
-      /* Bounded, so that a context that always has something pending
-       * (updates arriving faster than a loaded machine handles them)
-       * cannot keep the deadline from being checked. */
-      for (guint i = 0; i < 100 && g_main_context_pending (NULL); i++)
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-/* Runs the main loop for @ms milliseconds. */
-static void
-run_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      /* Bounded, so that a context that always has something pending
-       * (updates arriving faster than a loaded machine handles them)
-       * cannot keep the deadline from being checked. */
-      for (guint i = 0; i < 100 && g_main_context_pending (NULL); i++)
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static GtkWidget *
-find_widget_by_name (GtkWidget  *root,
-                     const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_by_name (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* The text of the value label named @name ("step-value", ...). */
-static const char *
-read_label (Fixture    *fixture,
-            const char *name)
-{
-  GtkWidget *label = find_widget_by_name (GTK_WIDGET (fixture->window), name);
-
-  g_assert_nonnull (label);
-  g_assert_true (GTK_IS_LABEL (label));
-  return gtk_label_get_label (GTK_LABEL (label));
-}
-
-static guint64
-read_step (Fixture *fixture)
-{
-  return g_ascii_strtoull (read_label (fixture, "step-value"), NULL, 10);
-}
+#include "window-test-utils.h"
 
 static double
 read_cost (Fixture *fixture)
@@ -128,45 +35,6 @@ read_cost (Fixture *fixture)
 
   g_assert_true (end != NULL && end != text && *end == '\0');
   return cost;
-}
-
-static void
-activate (Fixture    *fixture,
-          const char *action)
-{
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), action));
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), action, NULL);
-}
-
-static void
-set_running (Fixture  *fixture,
-             gboolean  running)
-{
-  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "start",
-                                      g_variant_new_boolean (running));
-}
-
-static gboolean
-is_settled (Fixture *fixture)
-{
-  return !st_window_get_busy (fixture->window);
-}
-
-static void
-pause_and_settle (Fixture *fixture)
-{
-  set_running (fixture, FALSE);
-  g_assert_true (wait_for (fixture, is_settled, WAIT_MS));
-}
-
-/* Takes one step and waits until the window shows step @expected. */
-static void
-step_to (Fixture *fixture,
-         guint64  expected)
-{
-  activate (fixture, "step");
-  g_assert_true (wait_for (fixture, is_settled, WAIT_MS));
-  g_assert_cmpuint (read_step (fixture), ==, expected);
 }
 
 /* Reads the two stored weights a = W[0][1] and b = W[1][0] of the live
@@ -223,50 +91,6 @@ expected_cost (guint64 step)
   return da * da + 4.0 * db * db;
 }
 
-static GtkWidget *
-find_message_dialog (Fixture *fixture)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) &&
-          gtk_window_get_transient_for (window) == GTK_WINDOW (fixture->window) &&
-          gtk_widget_get_visible (GTK_WIDGET (window)))
-        return GTK_WIDGET (window);
-    }
-
-  return NULL;
-}
-
-static gboolean
-has_message_dialog (Fixture *fixture)
-{
-  return find_message_dialog (fixture) != NULL;
-}
-
-static gboolean
-has_no_message_dialog (Fixture *fixture)
-{
-  return fixture->window == NULL || find_message_dialog (fixture) == NULL;
-}
-
-static void
-close_message_dialog (Fixture    *fixture,
-                      const char *response)
-{
-  GtkWidget *dialog = find_message_dialog (fixture);
-
-  /* A click on a response button emits the response, then destroys
-   * the dialog; this does the same without a pointer. */
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  g_assert_true (wait_for (fixture, has_no_message_dialog, WAIT_MS));
-}
-
 static char *
 write_scratch_file (Fixture    *fixture,
                     const char *name,
@@ -284,118 +108,6 @@ static gboolean
 is_mapped (Fixture *fixture)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (fixture->window));
-}
-
-/* The memory settings backend lives as long as the process, so a
- * setting one test changes would leak into the next. */
-static void
-reset_settings (void)
-{
-  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
-}
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  reset_settings ();
-
-  fixture->scratch = g_dir_make_tmp ("sparse-trainer-test-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  fixture->window = st_window_new (GTK_APPLICATION (application));
-  g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (wait_for (fixture, is_mapped, WAIT_MS));
-
-  /* The tests do not wait for the pace meant for watching by eye. */
-  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "speed",
-                                      g_variant_new_uint32 (0));
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  GtkWidget *dialog;
-
-  while (fixture->window != NULL && (dialog = find_message_dialog (fixture)) != NULL)
-    gtk_window_destroy (GTK_WINDOW (dialog));
-
-  if (fixture->window != NULL)
-    {
-      g_object_remove_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
-      gtk_window_destroy (GTK_WINDOW (fixture->window));
-    }
-  run_for (20);
-
-  remove_tree (fixture->scratch);
-  g_free (fixture->scratch);
-}
-
-/* Renders the window's content, on the window's background colour, to a
- * PNG in the build's log folder. */
-static void
-save_screenshot (Fixture    *fixture,
-                 const char *name)
-{
-  GtkWidget *window = GTK_WIDGET (fixture->window);
-  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
-  int width = gtk_widget_get_width (content);
-  int height = gtk_widget_get_height (content);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  const char *dir = g_getenv ("ST_TEST_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  GdkRGBA background = { 1, 1, 1, 1 };
-  graphene_point_t origin;
-  GtkWidget *child = content;
-
-  /* Let the frame clock lay out the labels that changed last. */
-  run_for (200);
-
-  /* Snapshot the window's child that contains the content, from the
-   * content's origin, which leaves out the client-side shadow. */
-  while (gtk_widget_get_parent (child) != window)
-    child = gtk_widget_get_parent (child);
-  g_assert_true (gtk_widget_compute_point (content, window, &GRAPHENE_POINT_INIT (0, 0), &origin));
-  gtk_style_context_lookup_color (gtk_widget_get_style_context (window), "window_bg_color", &background);
-  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-origin.x, -origin.y));
-  gtk_widget_snapshot_child (window, child, snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (dir != NULL ? dir : g_get_tmp_dir (), name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot of the window: %s", path);
 }
 
 static void
@@ -501,7 +213,7 @@ test_converges (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (a, expected_a (step), 1e-12);
   g_assert_cmpfloat_with_epsilon (b, expected_b (step), 1e-12);
 
-  save_screenshot (fixture, "ui-worked-example.png");
+  save_screenshot (fixture, NULL, "ui-worked-example.png");
 }
 
 static void
@@ -667,7 +379,7 @@ test_close_while_training_repeatedly (Fixture       *fixture,
 
       if (fixture->window == NULL)
         {
-          fixture->window = st_window_new (GTK_APPLICATION (application));
+          fixture->window = st_window_new (GTK_APPLICATION (test_application));
           g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
           gtk_window_present (GTK_WINDOW (fixture->window));
           g_assert_true (wait_for (fixture, is_mapped, WAIT_MS));
@@ -751,7 +463,7 @@ static void
 assert_error_names (Fixture    *fixture,
                     const char *file_name)
 {
-  GtkWidget *dialog = find_message_dialog (fixture);
+  GtkWindow *dialog = find_toplevel (fixture, ADW_TYPE_MESSAGE_DIALOG, NULL);
 
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), file_name));
@@ -901,7 +613,7 @@ test_save_and_open (Fixture       *fixture,
   g_assert_true (g_file_query_exists (file, NULL));
 
   /* Reset returns to the worked example, which is not what was saved. */
-  activate (fixture, "reset");
+  activate (fixture, "reset", NULL);
   g_assert_cmpstr (read_label (fixture, "step-value"), ==, "0");
   g_assert_true (st_window_get_modified (fixture->window));
   read_weights (fixture, &a, &b);
@@ -996,16 +708,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-
-  /* The real application, registered on the private session bus; it is
-   * never run, so each test creates its own window and closes it. */
-  application = st_application_new (APPLICATION_ID, G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (application), NULL, &error);
-  g_assert_no_error (error);
+  test_init_application (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add ("/ui/window/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -1030,6 +735,6 @@ main (int   argc,
 
   status = g_test_run ();
 
-  g_clear_object (&application);
+  g_clear_object (&test_application);
   return status;
 }
