@@ -20,7 +20,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <math.h>
 
 #include "st-window-private.h"
