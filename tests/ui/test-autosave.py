@@ -24,9 +24,8 @@ import sys
 import tempfile
 import time
 
-import pyatspi
+from atspi_tree import TIMEOUT, click, find, find_app, wait_find
 
-TIMEOUT = 30.0
 results = []
 
 
@@ -34,78 +33,6 @@ def report(ok, name, detail=""):
     results.append(bool(ok))
     print(f"{'ok' if ok else 'not ok'} {len(results)} {name}" + (f" # {detail}" if detail else ""), flush=True)
     return ok
-
-
-def walk(node, depth=0):
-    if node is None or depth > 60:
-        return
-    yield node
-    try:
-        count = node.childCount
-    except Exception:
-        return
-    for i in range(count):
-        try:
-            child = node.getChildAtIndex(i)
-        except Exception:
-            continue
-        yield from walk(child, depth + 1)
-
-
-def name_matches(name, wanted):
-    """GTK 4.8 names a button with a mnemonic "_Save Save"."""
-    return name == wanted or name.replace("_", "") == wanted or name.split(" ", 1)[-1] == wanted
-
-
-def find(root, name, role=None):
-    for node in walk(root):
-        try:
-            if name_matches(node.name, name) and (role is None or node.getRoleName() == role):
-                return node
-        except Exception:
-            continue
-    return None
-
-
-def wait_find(root, name, role=None, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        node = find(root, name, role)
-        if node is not None:
-            return node
-        time.sleep(0.2)
-    return None
-
-
-def click(node):
-    """Runs the node's click-like action, or that of a descendant."""
-    if node is None:
-        return False
-    for candidate in walk(node):
-        try:
-            action = candidate.queryAction()
-        except NotImplementedError:
-            continue
-        for i in range(action.nActions):
-            if action.getName(i) in ("click", "activate", "press"):
-                action.doAction(i)
-                return True
-    return False
-
-
-def find_app(process, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        desktop = pyatspi.Registry.getDesktop(0)
-        for i in range(desktop.childCount):
-            app = desktop.getChildAtIndex(i)
-            try:
-                if app is not None and app.name == "sparse-trainer" and app.get_process_id() == process.pid:
-                    return app
-            except Exception:
-                continue
-        time.sleep(0.2)
-    return None
 
 
 def start_app(args, env):
