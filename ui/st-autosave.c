@@ -119,7 +119,7 @@ st_autosave_free (StAutosave *autosave)
 }
 
 /* Takes the lock of @autosave without waiting.  Returns: %FALSE with
- * G_IO_ERROR_BUSY when another process holds it. */
+ * G_IO_ERROR_BUSY when another process has it. */
 gboolean
 st_autosave_lock (StAutosave  *autosave,
                   GError     **error)

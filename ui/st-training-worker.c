@@ -10,7 +10,7 @@
  * publishes the newest snapshot and the costs of the steps since the last
  * publication.  It does so at most once per frame interval, and whenever
  * it stops.  It then marks the delivery source ready unless a delivery
- * is pending.  The delivery takes whatever is newest, so the window sees
+ * is pending.  The delivery takes whatever is newest, so the window gets
  * at most one update per publication and never queues up stale ones,
  * however fast training runs.
  *

@@ -8,10 +8,10 @@
  * gives the engine's message.
  *
  * The window's actions, dropped files and files from the command line
- * read and write in a thread (st-window-jobs.c); this file has the
- * halves that run on the main thread, before and after.  The public
+ * read and write in a thread (st-window-jobs.c).  This file has the
+ * parts that run on the main thread, before and after.  The public
  * st_window_open_model() and its siblings do the whole work on the
- * calling thread, for tests and scripts that want the result at once.
+ * calling thread, for tests and scripts that need the result at once.
  *
  * Files opened or saved go into the recent files list, which the
  * "Open Recent" menu shows.  Files dropped on the window open by their
@@ -754,8 +754,8 @@ st_window_choose_save_location (StWindow             *self,
                          suggested, st_window_save_model_as);
 }
 
-/* Saves to the model's file, or asks where when it has none.  The save
- * runs in a thread; @after_save follows once it succeeded. */
+/* Saves to the model's file, or shows a file chooser when it has none.
+ * The save runs in a thread, and @after_save runs once it succeeded. */
 static void
 st_window_save_then (StWindow             *self,
                      StWindowContinueFunc  after_save)

@@ -133,7 +133,7 @@ struct _StWindow
   guint64 change_count;         /* counts every change that makes the model modified */
   StAutosave *autosave;         /* this window's autosave files */
   guint autosave_timer_id;
-  guint64 autosaved_count;      /* change_count that the autosave file holds */
+  guint64 autosaved_count;      /* change_count saved in the autosave file */
   GCancellable *autosave_cancellable; /* the autosave being written, or NULL */
 
   guint64 base_step;            /* steps before the current trainer's first */

@@ -10,11 +10,11 @@
  * and win.show-help-overlay (the keyboard shortcuts window).
  *
  * The shortcuts window is built when it is opened and destroyed when it
- * closes.  GtkApplication would otherwise create one for every window
- * from gtk/help-overlay.ui and keep it hidden, and GTK 4.8's AT-SPI
- * root, asked for a window index past the visible ones, replies with
- * the last window in its list: a hidden window that was never realized
- * has no object path, and the reply crashes the application.
+ * closes.  GtkApplication would otherwise create a hidden one for every
+ * window from gtk/help-overlay.ui.  Asked for a window index past the
+ * visible ones, GTK 4.8's AT-SPI root replies with the last window in
+ * its list.  A hidden window that was never realized has no object path,
+ * so that reply crashes the application.
  *
  * Changing a layer's layout needs no new trainer: the layouts give
  * bit-identical results, so the live layer is converted between two

@@ -881,8 +881,8 @@ assert_heatmap_colors (Fixture               *fixture,
 }
 
 /* Layers with one stored value, or none, draw in defined colours with
- * a legend that names the value, in light and dark style; training
- * then spreads the values and the legend becomes a scale again. */
+ * a legend that names the value, in light and dark style.  Training
+ * then spreads the values, and the legend becomes a scale again. */
 static void
 test_degenerate_layers (Fixture       *fixture,
                         gconstpointer  data)

@@ -80,9 +80,9 @@ test_export_gradient (Fixture       *fixture,
   g_assert_true (action_enabled (fixture, "export-gradient"));
 
   /* The action's file chooser calls this with the chosen file.  The
-   * test leaves the chooser out: GTK's own chooser loads
-   * libcloudproviders, whose memory LeakSanitizer reports, and with
-   * glib's frames it cannot be told apart from a leak of this project. */
+   * test leaves the chooser out because GTK's chooser loads
+   * libcloudproviders.  LeakSanitizer reports that library's memory, and
+   * through GLib's frames the report looks like a leak of this project. */
   g_assert_true (st_window_export_gradient (fixture->window, file));
   g_assert_true (file_exists (path));
 
@@ -225,8 +225,8 @@ assert_worked_example (Fixture *fixture)
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Worked Example – Sparse Trainer");
 }
 
-/* The longest time between two runs of a 10 ms timeout, a measure of
- * how long the main loop was kept from drawing and handling input. */
+/* The maximum time between two runs of a 10 ms timeout: how long the
+ * main loop was kept from drawing and handling input. */
 typedef struct
 {
   gint64 last;

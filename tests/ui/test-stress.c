@@ -3,10 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Runs 1000 short sequences of random user actions on a real window.
- * The actions are start, pause, step, reset, a new learning rate,
- * drawing or erasing a cell with the keyboard, undo, redo, opening and
- * saving a model, choosing a layer and its layout, choosing a built-in
- * data set, and closing the window and opening a new one.  Every
+ * The actions are:
+ * - start, pause, step, reset and a new learning rate;
+ * - drawing or erasing a cell with the keyboard, undo and redo;
+ * - opening and saving a model;
+ * - choosing a layer, its layout and a built-in data set;
+ * - closing the window and opening a new one.  Every
  * question about unsaved changes and every error message gets a random
  * response among its own, other than Save.
  *
