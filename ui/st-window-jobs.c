@@ -342,7 +342,7 @@ job_done (StWindow *self,
 /* Reading a file: a model, a pattern or a data set.  The thread reads
  * and the main thread applies the result, each by the job's kind. */
 
-/* Runs in the thread.  Returns: (transfer full): the file's content. */
+/* Reads the job's file, in the thread.  Returns: (transfer full): its content. */
 static gpointer
 read_job_file (JobData       *job,
                GCancellable  *cancellable,
