@@ -185,28 +185,6 @@ update_share (gpointer data,
   update_layer_share (data, worker, n_workers);
 }
 
-/* The squared norm of row @i's weight and bias gradients.  Only its
- * finiteness matters, so the order of the sum does not. */
-static inline double
-row_gradient_squares (const StLayer *layer,
-                      guint          i)
-{
-  const StTraversal *rows = &layer->by_row;
-  double squares = 0.0;
-
-  for (int e = rows->start[i]; e < rows->start[i + 1]; e++)
-    {
-      double g = layer->weight_grad[rows->position ? rows->position[e] : e];
-
-      squares += g * g;
-    }
-
-  if (layer->bias_grad != NULL)
-    squares += layer->bias_grad[i] * layer->bias_grad[i];
-
-  return squares;
-}
-
 /* Forward sum, error and gradient of rows [first, last), in one pass per
  * row.  The row's pre-activation, activation and dz live only in the
  * member's scratch rows: nothing needs them after the step, and keeping
@@ -219,16 +197,16 @@ row_gradient_squares (const StLayer *layer,
  * or samples per pass held in registers would keep more arithmetic in
  * flight per gathered byte, but each output must keep its one summation
  * order. */
-ST_VECTORIZED static void
-fused_rows (const StepJob *job,
-            guint          first,
-            guint          last,
-            double        *scratch)
+ST_VECTOR_INLINE void
+fused_rows_of_batch (const StepJob *job,
+                     guint          first,
+                     guint          last,
+                     double        *scratch,
+                     guint          batch)
 {
   StLayer *layer = job->layer;
   const StTraversal *rows = &layer->by_row;
   StActivation activation = layer->activation;
-  guint batch = job->batch;
   guint capacity = job->network->capacity;
   double inverse = 1.0 / ((double) st_layer_get_rows (layer) * batch);
   const int *index = rows->index;
@@ -244,6 +222,7 @@ fused_rows (const StepJob *job,
     {
       const double *ti = job->t + (gsize) i * batch;
       int ahead = MIN (rows->start[i + 1] + ST_ROW_PREFETCH_TERMS, share_end);
+      double squares;
 
       /* Ask for the input rows of the first terms past this row, so that
        * short rows, whose own terms are too few to prefetch within the
@@ -264,12 +243,42 @@ fused_rows (const StepJob *job,
 
       row_cost[i] = st_loss_row_inline (activation, zi, ai, ti, batch, inverse, error, dzi);
 
-      st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1],
-                           rows->position, rows->index, job->x, dzi, batch);
+      squares = st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1],
+                                     rows->position, rows->index, job->x, dzi, batch);
       if (layer->bias_grad != NULL)
-        layer->bias_grad[i] = st_vector_sum (dzi, batch);
+        {
+          layer->bias_grad[i] = st_vector_sum (dzi, batch);
+          squares += layer->bias_grad[i] * layer->bias_grad[i];
+        }
 
-      job->network->row_gradient[i] = row_gradient_squares (layer, i);
+      /* Only whether this is finite matters, so its order does not. */
+      job->network->row_gradient[i] = squares;
+    }
+}
+
+/* fused_rows_of_batch() with the common batch sizes as constants, so that
+ * the kernels' loops over the batch unroll and their lane groups stay in
+ * registers. */
+ST_VECTORIZED static void
+fused_rows (const StepJob *job,
+            guint          first,
+            guint          last,
+            double        *scratch)
+{
+  switch (job->batch)
+    {
+    case 16:
+      fused_rows_of_batch (job, first, last, scratch, 16);
+      break;
+    case 32:
+      fused_rows_of_batch (job, first, last, scratch, 32);
+      break;
+    case 64:
+      fused_rows_of_batch (job, first, last, scratch, 64);
+      break;
+    default:
+      fused_rows_of_batch (job, first, last, scratch, job->batch);
+      break;
     }
 }
 

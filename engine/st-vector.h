@@ -128,21 +128,35 @@ st_vector_axpy (double       *y,
     y[b] += w * x[b];
 }
 
-/* Batch columns held in registers at once by st_vector_accumulate():
- * four lane groups. */
-#define ST_TILE (4 * ST_LANES)
-
 /* How many terms ahead the kernels ask for source rows: far enough for a
- * row from the shared cache or memory to arrive in time, near enough to
- * stay in the first-level cache until it is used.  Tuned by measuring,
- * not derived. */
-#define ST_PREFETCH_DISTANCE 8
+ * row from the shared cache to arrive in time, near enough to stay in the
+ * first-level cache until it is used.  Found by measuring: at batch 64 a
+ * term takes 8 cache lines, and 3 terms ahead beat 4, 8 and 16. */
+#define ST_PREFETCH_DISTANCE 3
 
-#define ST_PREFETCH_TERM(source, indices, e, end, batch)                       \
-  G_STMT_START {                                                               \
-    if ((e) + ST_PREFETCH_DISTANCE < (end))                                    \
-      __builtin_prefetch ((source) +                                           \
-                          (gsize) (indices)[(e) + ST_PREFETCH_DISTANCE] * (batch)); \
+/* Request the @groups cache lines from column @b0 of the source rows of
+ * the two terms a loop step takes, ST_PREFETCH_DISTANCE terms ahead. */
+#define ST_PREFETCH_TILE(source, indices, e, end, batch, b0, groups)                   \
+  G_STMT_START {                                                                       \
+    const int ahead_ = (e) + ST_PREFETCH_DISTANCE;                                     \
+    if (ahead_ + 1 < (end))                                                            \
+      {                                                                                \
+        const double *p0_ = (source) + (gsize) (indices)[ahead_] * (batch) + (b0);     \
+        const double *p1_ = (source) + (gsize) (indices)[ahead_ + 1] * (batch) + (b0); \
+        _Pragma ("GCC unroll 8")                                                       \
+        for (guint g_ = 0; g_ < (groups); g_++)                                        \
+          {                                                                            \
+            __builtin_prefetch (p0_ + g_ * ST_LANES);                                  \
+            __builtin_prefetch (p1_ + g_ * ST_LANES);                                  \
+          }                                                                            \
+      }                                                                                \
+    else if (ahead_ < (end))                                                           \
+      {                                                                                \
+        const double *p0_ = (source) + (gsize) (indices)[ahead_] * (batch) + (b0);     \
+        _Pragma ("GCC unroll 8")                                                       \
+        for (guint g_ = 0; g_ < (groups); g_++)                                        \
+          __builtin_prefetch (p0_ + g_ * ST_LANES);                                    \
+      }                                                                                \
   } G_STMT_END
 
 /* Terms ahead of the current row whose source rows the fused step
@@ -162,21 +176,87 @@ st_vector_prefetch_row (const double *row,
     __builtin_prefetch (row + 8 * k);
 }
 
-/* Load four lane groups from @row and add @scale times them to the four
- * sums named s0 to s3 with the given prefix.  Named variables, not an
- * array, so that the compiler keeps the sums in registers. */
-#define ST_ADD_TERM(prefix, scale, row)                             \
-  G_STMT_START {                                                    \
-    StLanes x0_, x1_, x2_, x3_;                                     \
-    ST_LOAD_LANES (x0_, (row));                                     \
-    ST_LOAD_LANES (x1_, (row) + ST_LANES);                          \
-    ST_LOAD_LANES (x2_, (row) + 2 * ST_LANES);                      \
-    ST_LOAD_LANES (x3_, (row) + 3 * ST_LANES);                      \
-    prefix##0 += (scale) * x0_;                                     \
-    prefix##1 += (scale) * x1_;                                     \
-    prefix##2 += (scale) * x2_;                                     \
-    prefix##3 += (scale) * x3_;                                     \
-  } G_STMT_END
+/* The most lane groups a kernel keeps in registers at once: eight, a
+ * whole row of 64 samples.  Two sums of eight take 16 of AVX-512's 32
+ * vector registers. */
+#define ST_MAX_GROUPS 8
+
+/* Sum the terms into y[b0, b0 + 8 @groups), in the order
+ * st_vector_accumulate() states.  @groups is a constant at every call,
+ * so the loops over it unroll and the sums stay in registers. */
+ST_VECTOR_INLINE void
+st_vector_accumulate_tile (double        *y,
+                           double         start,
+                           int            first,
+                           int            end,
+                           const double  *weights,
+                           const int     *positions,
+                           const int     *indices,
+                           const double  *source,
+                           guint          batch,
+                           guint          b0,
+                           guint          groups)
+{
+  StLanes initial = { start, start, start, start, start, start, start, start };
+  StLanes zero = { 0 };
+  StLanes even[ST_MAX_GROUPS] = { { 0 } };
+  StLanes odd[ST_MAX_GROUPS] = { { 0 } };
+  int e = first;
+
+#pragma GCC unroll 8
+  for (guint g = 0; g < groups; g++)
+    {
+      even[g] = initial;
+      odd[g] = zero;
+    }
+
+  for (; e + 1 < end; e += 2)
+    {
+      double w0 = weights[positions ? positions[e] : e];
+      double w1 = weights[positions ? positions[e + 1] : e + 1];
+      StLanes scale0 = { w0, w0, w0, w0, w0, w0, w0, w0 };
+      StLanes scale1 = { w1, w1, w1, w1, w1, w1, w1, w1 };
+      const double *row0 = source + (gsize) indices[e] * batch + b0;
+      const double *row1 = source + (gsize) indices[e + 1] * batch + b0;
+
+      ST_PREFETCH_TILE (source, indices, e, end, batch, b0, groups);
+#pragma GCC unroll 8
+      for (guint g = 0; g < groups; g++)
+        {
+          StLanes x0;
+          StLanes x1;
+
+          ST_LOAD_LANES (x0, row0 + g * ST_LANES);
+          ST_LOAD_LANES (x1, row1 + g * ST_LANES);
+          even[g] += scale0 * x0;
+          odd[g] += scale1 * x1;
+        }
+    }
+
+  if (e < end)
+    {
+      double w0 = weights[positions ? positions[e] : e];
+      StLanes scale0 = { w0, w0, w0, w0, w0, w0, w0, w0 };
+      const double *row0 = source + (gsize) indices[e] * batch + b0;
+
+#pragma GCC unroll 8
+      for (guint g = 0; g < groups; g++)
+        {
+          StLanes x0;
+
+          ST_LOAD_LANES (x0, row0 + g * ST_LANES);
+          even[g] += scale0 * x0;
+        }
+    }
+
+#pragma GCC unroll 8
+  for (guint g = 0; g < groups; g++)
+    {
+      StLanes sum = even[g] + odd[g];
+
+      ST_STORE_LANES (y + b0 + g * ST_LANES, sum);
+    }
+}
 
 /**
  * st_vector_accumulate:
@@ -196,8 +276,9 @@ st_vector_prefetch_row (const double *row,
  * up in one sum and the second, fourth and so on in another, then
  * y = (start + first sum) + second sum.  Two independent sums keep the
  * processor's adders busy; the order depends only on the terms, so every
- * layout and thread count gives the same bits.  Tiles of the batch stay
- * in registers across the terms.
+ * layout and thread count gives the same bits.  Tiles of up to 64 samples
+ * stay in registers across the terms; the tile widths change no bit,
+ * since every sample's sums are its own.
  */
 ST_VECTOR_INLINE void
 st_vector_accumulate (double        *y,
@@ -210,123 +291,28 @@ st_vector_accumulate (double        *y,
                       const double  *source,
                       guint          batch)
 {
-  StLanes initial = { start, start, start, start, start, start, start, start };
-  StLanes zero = { 0 };
   guint b0 = 0;
 
-  for (; b0 + ST_TILE <= batch; b0 += ST_TILE)
+  for (; b0 + 8 * ST_LANES <= batch; b0 += 8 * ST_LANES)
+    st_vector_accumulate_tile (y, start, first, end, weights, positions, indices, source, batch,
+                               b0, 8);
+  if (b0 + 4 * ST_LANES <= batch)
     {
-      StLanes even0 = initial, even1 = initial, even2 = initial, even3 = initial;
-      StLanes odd0 = zero, odd1 = zero, odd2 = zero, odd3 = zero;
-      int e = first;
-
-      for (; e + 1 < end; e += 2)
-        {
-          double w0 = weights[positions ? positions[e] : e];
-          double w1 = weights[positions ? positions[e + 1] : e + 1];
-          StLanes scale0 = { w0, w0, w0, w0, w0, w0, w0, w0 };
-          StLanes scale1 = { w1, w1, w1, w1, w1, w1, w1, w1 };
-
-          ST_PREFETCH_TERM (source, indices, e, end, batch);
-          ST_ADD_TERM (even, scale0, source + (gsize) indices[e] * batch + b0);
-          ST_ADD_TERM (odd, scale1, source + (gsize) indices[e + 1] * batch + b0);
-        }
-      if (e < end)
-        {
-          double w0 = weights[positions ? positions[e] : e];
-          StLanes scale0 = { w0, w0, w0, w0, w0, w0, w0, w0 };
-
-          ST_ADD_TERM (even, scale0, source + (gsize) indices[e] * batch + b0);
-        }
-
-      even0 += odd0;
-      even1 += odd1;
-      even2 += odd2;
-      even3 += odd3;
-      ST_STORE_LANES (y + b0, even0);
-      ST_STORE_LANES (y + b0 + ST_LANES, even1);
-      ST_STORE_LANES (y + b0 + 2 * ST_LANES, even2);
-      ST_STORE_LANES (y + b0 + 3 * ST_LANES, even3);
+      st_vector_accumulate_tile (y, start, first, end, weights, positions, indices, source, batch,
+                                 b0, 4);
+      b0 += 4 * ST_LANES;
     }
-
-  /* Two lane groups, the whole row when the batch is 16. */
-  for (; b0 + 2 * ST_LANES <= batch; b0 += 2 * ST_LANES)
+  if (b0 + 2 * ST_LANES <= batch)
     {
-      StLanes even0 = initial, even1 = initial;
-      StLanes odd0 = zero, odd1 = zero;
-      int e = first;
-
-      for (; e + 1 < end; e += 2)
-        {
-          double w0 = weights[positions ? positions[e] : e];
-          double w1 = weights[positions ? positions[e + 1] : e + 1];
-          StLanes scale0 = { w0, w0, w0, w0, w0, w0, w0, w0 };
-          StLanes scale1 = { w1, w1, w1, w1, w1, w1, w1, w1 };
-          const double *row0 = source + (gsize) indices[e] * batch + b0;
-          const double *row1 = source + (gsize) indices[e + 1] * batch + b0;
-          StLanes x00, x01, x10, x11;
-
-          ST_PREFETCH_TERM (source, indices, e, end, batch);
-          ST_LOAD_LANES (x00, row0);
-          ST_LOAD_LANES (x01, row0 + ST_LANES);
-          ST_LOAD_LANES (x10, row1);
-          ST_LOAD_LANES (x11, row1 + ST_LANES);
-          even0 += scale0 * x00;
-          even1 += scale0 * x01;
-          odd0 += scale1 * x10;
-          odd1 += scale1 * x11;
-        }
-      if (e < end)
-        {
-          double w0 = weights[positions ? positions[e] : e];
-          StLanes scale0 = { w0, w0, w0, w0, w0, w0, w0, w0 };
-          const double *row0 = source + (gsize) indices[e] * batch + b0;
-          StLanes x00, x01;
-
-          ST_LOAD_LANES (x00, row0);
-          ST_LOAD_LANES (x01, row0 + ST_LANES);
-          even0 += scale0 * x00;
-          even1 += scale0 * x01;
-        }
-
-      even0 += odd0;
-      even1 += odd1;
-      ST_STORE_LANES (y + b0, even0);
-      ST_STORE_LANES (y + b0 + ST_LANES, even1);
+      st_vector_accumulate_tile (y, start, first, end, weights, positions, indices, source, batch,
+                                 b0, 2);
+      b0 += 2 * ST_LANES;
     }
-
-  for (; b0 + ST_LANES <= batch; b0 += ST_LANES)
+  if (b0 + ST_LANES <= batch)
     {
-      StLanes even = initial;
-      StLanes odd = zero;
-      int e = first;
-
-      for (; e + 1 < end; e += 2)
-        {
-          double w0 = weights[positions ? positions[e] : e];
-          double w1 = weights[positions ? positions[e + 1] : e + 1];
-          StLanes scale0 = { w0, w0, w0, w0, w0, w0, w0, w0 };
-          StLanes scale1 = { w1, w1, w1, w1, w1, w1, w1, w1 };
-          StLanes x0;
-          StLanes x1;
-
-          ST_LOAD_LANES (x0, source + (gsize) indices[e] * batch + b0);
-          ST_LOAD_LANES (x1, source + (gsize) indices[e + 1] * batch + b0);
-          even += scale0 * x0;
-          odd += scale1 * x1;
-        }
-      if (e < end)
-        {
-          double w0 = weights[positions ? positions[e] : e];
-          StLanes scale0 = { w0, w0, w0, w0, w0, w0, w0, w0 };
-          StLanes x0;
-
-          ST_LOAD_LANES (x0, source + (gsize) indices[e] * batch + b0);
-          even += scale0 * x0;
-        }
-
-      even += odd;
-      ST_STORE_LANES (y + b0, even);
+      st_vector_accumulate_tile (y, start, first, end, weights, positions, indices, source, batch,
+                                 b0, 1);
+      b0 += ST_LANES;
     }
 
   for (guint b = b0; b < batch; b++)
@@ -348,18 +334,24 @@ st_vector_accumulate (double        *y,
     }
 }
 
-/* One lane sum of a dot product: sum += a[b..] * row[b..] over the full
- * lane blocks, as st_vector_dot() does before it adds up the lanes. */
-#define ST_DOT_LANES(sum, a, row, full)                 \
-  G_STMT_START {                                        \
-    for (guint b_ = 0; b_ < (full); b_ += ST_LANES)     \
-      {                                                 \
-        StLanes x_;                                     \
-        StLanes y_;                                     \
-        ST_LOAD_LANES (x_, (a) + b_);                   \
-        ST_LOAD_LANES (y_, (row) + b_);                 \
-        (sum) += x_ * y_;                               \
-      }                                                 \
+/* One lane sum of a dot product: sum += a[b..] * row[b..] over @groups
+ * lane groups, as st_vector_dot() does before it adds up the lanes.  The
+ * common factor comes from the registers in @common when @in_registers,
+ * from @a otherwise. */
+#define ST_DOT_LANES(sum, common, a, row, groups, in_registers)        \
+  G_STMT_START {                                                      \
+    _Pragma ("GCC unroll 8")                                          \
+    for (guint g_ = 0; g_ < (groups); g_++)                           \
+      {                                                               \
+        StLanes c_;                                                   \
+        StLanes y_;                                                   \
+        if (in_registers)                                             \
+          c_ = (common)[g_];                                          \
+        else                                                          \
+          ST_LOAD_LANES (c_, (a) + g_ * ST_LANES);                    \
+        ST_LOAD_LANES (y_, (row) + g_ * ST_LANES);                    \
+        (sum) += c_ * y_;                                             \
+      }                                                               \
   } G_STMT_END
 
 /* Pairwise sums of neighbouring lanes of two vectors, interleaved:
@@ -367,6 +359,112 @@ st_vector_accumulate (double        *y,
 #define ST_PAIR_SUMS(p, q)                                                  \
   (__builtin_shufflevector ((p), (q), 0, 8, 2, 10, 4, 12, 6, 14) +          \
    __builtin_shufflevector ((p), (q), 1, 9, 3, 11, 5, 13, 7, 15))
+
+/* Add up the lanes of eight dot products s0 to s7 into @totals, one term
+ * per lane, pairing lanes as st_lanes_total() does: three rounds of
+ * shuffles and vector additions instead of seven scalar additions per
+ * term. */
+#define ST_TOTAL_EIGHT(totals, s0, s1, s2, s3, s4, s5, s6, s7)                        \
+  G_STMT_START {                                                                      \
+    /* Round 1: lanes (0+1), (2+3), (4+5), (6+7) of two terms each. */                \
+    StLanes p01_ = ST_PAIR_SUMS ((s0), (s1));                                         \
+    StLanes p23_ = ST_PAIR_SUMS ((s2), (s3));                                         \
+    StLanes p45_ = ST_PAIR_SUMS ((s4), (s5));                                         \
+    StLanes p67_ = ST_PAIR_SUMS ((s6), (s7));                                         \
+    /* Round 2: (0+1) + (2+3) and (4+5) + (6+7) of four terms each. */                \
+    StLanes q0_ = __builtin_shufflevector (p01_, p23_, 0, 1, 8, 9, 4, 5, 12, 13) +    \
+                  __builtin_shufflevector (p01_, p23_, 2, 3, 10, 11, 6, 7, 14, 15);   \
+    StLanes q1_ = __builtin_shufflevector (p45_, p67_, 0, 1, 8, 9, 4, 5, 12, 13) +    \
+                  __builtin_shufflevector (p45_, p67_, 2, 3, 10, 11, 6, 7, 14, 15);   \
+    /* Round 3: the two halves of each term. */                                       \
+    (totals) = __builtin_shufflevector (q0_, q1_, 0, 1, 2, 3, 8, 9, 10, 11) +         \
+               __builtin_shufflevector (q0_, q1_, 4, 5, 6, 7, 12, 13, 14, 15);        \
+  } G_STMT_END
+
+/* st_vector_dot_terms() over the first @groups lane groups of the batch
+ * and the scalar tail past them.  When @in_registers (then @groups is a
+ * constant of at most ST_MAX_GROUPS), the common factor is loaded into
+ * registers once for all the terms instead of once per term. */
+ST_VECTOR_INLINE double
+st_vector_dot_terms_groups (double        *results,
+                            int            first,
+                            int            end,
+                            const int     *positions,
+                            const int     *indices,
+                            const double  *source,
+                            const double  *a,
+                            guint          batch,
+                            guint          groups,
+                            gboolean       in_registers)
+{
+  guint full = groups * ST_LANES;
+  StLanes common[ST_MAX_GROUPS];
+  StLanes squares = { 0 };
+
+  if (in_registers)
+    {
+#pragma GCC unroll 8
+      for (guint g = 0; g < groups; g++)
+        ST_LOAD_LANES (common[g], a + g * ST_LANES);
+    }
+
+  for (int e = first; e < end; e += 8)
+    {
+      StLanes s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 };
+      StLanes s4 = { 0 }, s5 = { 0 }, s6 = { 0 }, s7 = { 0 };
+      StLanes totals;
+      double total[8];
+      int count = MIN (end - e, 8);
+
+#define ST_DOT_TERM(sum, k) \
+  ST_DOT_LANES (sum, common, a, source + (gsize) indices[e + (k)] * batch, groups, in_registers)
+
+      /* Highest term first, falling through to the lowest; the sums of
+       * missing terms stay zero. */
+      switch (count)
+        {
+        case 8: ST_DOT_TERM (s7, 7); G_GNUC_FALLTHROUGH;
+        case 7: ST_DOT_TERM (s6, 6); G_GNUC_FALLTHROUGH;
+        case 6: ST_DOT_TERM (s5, 5); G_GNUC_FALLTHROUGH;
+        case 5: ST_DOT_TERM (s4, 4); G_GNUC_FALLTHROUGH;
+        case 4: ST_DOT_TERM (s3, 3); G_GNUC_FALLTHROUGH;
+        case 3: ST_DOT_TERM (s2, 2); G_GNUC_FALLTHROUGH;
+        case 2: ST_DOT_TERM (s1, 1); G_GNUC_FALLTHROUGH;
+        default: ST_DOT_TERM (s0, 0);
+        }
+
+#undef ST_DOT_TERM
+
+      ST_TOTAL_EIGHT (totals, s0, s1, s2, s3, s4, s5, s6, s7);
+
+      /* The batch's tail past the lanes, in order, as st_vector_dot()
+       * adds it. */
+      if (full < batch)
+        {
+          ST_STORE_LANES (total, totals);
+          for (int k = 0; k < count; k++)
+            {
+              const double *row = source + (gsize) indices[e + k] * batch;
+
+              for (guint b = full; b < batch; b++)
+                total[k] += a[b] * row[b];
+            }
+          ST_LOAD_LANES (totals, total);
+        }
+
+      squares += totals * totals;
+      if (count == 8 && positions == NULL)
+        {
+          ST_STORE_LANES (results + e, totals);
+          continue;
+        }
+      ST_STORE_LANES (total, totals);
+      for (int k = 0; k < count; k++)
+        results[positions ? positions[e + k] : e + k] = total[k];
+    }
+
+  return st_lanes_total (squares);
+}
 
 /**
  * st_vector_dot_terms:
@@ -381,12 +479,16 @@ st_vector_accumulate (double        *y,
  * @batch: row length
  *
  * Stores st_vector_dot (a, source[index_e], batch) for every term, with
- * the same bits.  Eight terms at a time share the work of adding up the
- * lanes: three rounds of shuffles and vector additions replace seven
- * scalar additions per term, and they add the same pairs as
- * st_lanes_total() does.
+ * the same bits.  The terms go eight at a time, a last group of fewer
+ * padded with zero sums, so that every term shares the shuffled lane
+ * totals (ST_TOTAL_EIGHT()); padding changes no stored bit, since each
+ * lane of the totals depends on its own term only.  Batches of 8, 16,
+ * 32 and 64 keep @a in registers.
+ *
+ * Returns: the sum of the squares of the stored results, in no fixed
+ * order: callers use it only to ask whether the gradient is finite
  */
-ST_VECTOR_INLINE void
+ST_VECTOR_INLINE double
 st_vector_dot_terms (double        *results,
                      int            first,
                      int            end,
@@ -396,56 +498,37 @@ st_vector_dot_terms (double        *results,
                      const double  *a,
                      guint          batch)
 {
-  guint full = batch - batch % ST_LANES;
-  int e = first;
-
-  for (; full > 0 && e + 8 <= end; e += 8)
+  switch (batch / ST_LANES)
     {
+    case 0:
+      {
+        double sum = 0.0;
 
-      StLanes s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 };
-      StLanes s4 = { 0 }, s5 = { 0 }, s6 = { 0 }, s7 = { 0 };
-      StLanes pair01, pair23, pair45, pair67, quad0, quad1, totals;
-      double total[8];
+        for (int e = first; e < end; e++)
+          {
+            double d = st_vector_dot (a, source + (gsize) indices[e] * batch, batch);
 
-      ST_DOT_LANES (s0, a, source + (gsize) indices[e] * batch, full);
-      ST_DOT_LANES (s1, a, source + (gsize) indices[e + 1] * batch, full);
-      ST_DOT_LANES (s2, a, source + (gsize) indices[e + 2] * batch, full);
-      ST_DOT_LANES (s3, a, source + (gsize) indices[e + 3] * batch, full);
-      ST_DOT_LANES (s4, a, source + (gsize) indices[e + 4] * batch, full);
-      ST_DOT_LANES (s5, a, source + (gsize) indices[e + 5] * batch, full);
-      ST_DOT_LANES (s6, a, source + (gsize) indices[e + 6] * batch, full);
-      ST_DOT_LANES (s7, a, source + (gsize) indices[e + 7] * batch, full);
-
-      /* Round 1: lanes (0+1), (2+3), (4+5), (6+7) of two terms each. */
-      pair01 = ST_PAIR_SUMS (s0, s1);
-      pair23 = ST_PAIR_SUMS (s2, s3);
-      pair45 = ST_PAIR_SUMS (s4, s5);
-      pair67 = ST_PAIR_SUMS (s6, s7);
-
-      /* Round 2: (0+1) + (2+3) and (4+5) + (6+7) of four terms each. */
-      quad0 = __builtin_shufflevector (pair01, pair23, 0, 1, 8, 9, 4, 5, 12, 13) +
-              __builtin_shufflevector (pair01, pair23, 2, 3, 10, 11, 6, 7, 14, 15);
-      quad1 = __builtin_shufflevector (pair45, pair67, 0, 1, 8, 9, 4, 5, 12, 13) +
-              __builtin_shufflevector (pair45, pair67, 2, 3, 10, 11, 6, 7, 14, 15);
-
-      /* Round 3: the two halves of each term. */
-      totals = __builtin_shufflevector (quad0, quad1, 0, 1, 2, 3, 8, 9, 10, 11) +
-               __builtin_shufflevector (quad0, quad1, 4, 5, 6, 7, 12, 13, 14, 15);
-      ST_STORE_LANES (total, totals);
-
-      for (guint k = 0; k < 8; k++)
-        {
-          const double *row = source + (gsize) indices[e + (int) k] * batch;
-
-          for (guint b = full; b < batch; b++)
-            total[k] += a[b] * row[b];
-          results[positions ? positions[e + (int) k] : e + (int) k] = total[k];
-        }
+            results[positions ? positions[e] : e] = d;
+            sum += d * d;
+          }
+        return sum;
+      }
+    case 1:
+      return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
+                                         batch, 1, TRUE);
+    case 2:
+      return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
+                                         batch, 2, TRUE);
+    case 4:
+      return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
+                                         batch, 4, TRUE);
+    case 8:
+      return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
+                                         batch, 8, TRUE);
+    default:
+      return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
+                                         batch, batch / ST_LANES, FALSE);
     }
-
-  for (; e < end; e++)
-    results[positions ? positions[e] : e] =
-      st_vector_dot (a, source + (gsize) indices[e] * batch, batch);
 }
 
 G_END_DECLS
