@@ -96,4 +96,45 @@ st_loss_row_inline (StActivation  activation,
   return total;
 }
 
+/**
+ * st_loss_row_lanes:
+ * @a: the activations of one output unit, @groups lane groups held in
+ *   registers: a batch of exactly 8 @groups samples
+ * @t: (array): its targets
+ * @groups: lane groups, a constant of at most %ST_MAX_GROUPS
+ * @inverse: as for st_loss_row_inline()
+ * @dz: receives dL/dz of this unit for the identity activation, in
+ *   registers
+ *
+ * st_loss_row_inline() for the identity activation with the row in
+ * registers instead of memory: the same arithmetic in the same order,
+ * so the same bits, without storing the row and loading it again.
+ *
+ * Returns: the sum over the batch of (a - t)^2, in lane order
+ */
+ST_VECTOR_INLINE double
+st_loss_row_lanes (const StLanes *a,
+                   const double  *t,
+                   guint          groups,
+                   double         inverse,
+                   StLanes       *dz)
+{
+  StLanes scale = { inverse, inverse, inverse, inverse, inverse, inverse, inverse, inverse };
+  StLanes squares = { 0 };
+
+#pragma GCC unroll 8
+  for (guint g = 0; g < groups; g++)
+    {
+      StLanes tg;
+      StLanes eg;
+
+      ST_LOAD_LANES (tg, t + g * ST_LANES);
+      eg = a[g] - tg;
+      squares += eg * eg;
+      dz[g] = eg * scale;
+    }
+
+  return st_lanes_total (squares);
+}
+
 G_END_DECLS

@@ -185,18 +185,85 @@ update_share (gpointer data,
   update_layer_share (data, worker, n_workers);
 }
 
-/* Forward sum, error and gradient of rows [first, last), in one pass per
- * row.  The row's pre-activation, activation and dz live only in the
- * member's scratch rows: nothing needs them after the step, and keeping
- * them out of the network's batch-sized arrays leaves the shared cache
- * to the inputs the rows gather.  Everything it calls is inlined, so a
- * row costs no function call; for a 65536-row layer that matters.
+/* Stores row @i's cost and its weight and bias gradients.  The row's
+ * pre-activations arrive in registers as @z.  Only for the identity
+ * activation and a batch of exactly 8 @groups samples.
  *
- * TODO: this reaches 11 to 17 % of the machine's arithmetic peak, and 4
- * times the lower bound needs about 24 % (docs/benchmarks.md).  More rows
- * or samples per pass held in registers would keep more arithmetic in
- * flight per gathered byte, but each output must keep its one summation
- * order. */
+ * Returns: the row's squared gradient norm */
+ST_VECTOR_INLINE double
+row_gradient_from_lanes (const StepJob *job,
+                         guint          i,
+                         const StLanes *z,
+                         const double  *ti,
+                         guint          groups,
+                         double         inverse)
+{
+  StLayer *layer = job->layer;
+  const StTraversal *rows = &layer->by_row;
+  StLanes dz[ST_MAX_GROUPS];
+  double squares;
+
+  job->network->row_cost[i] = st_loss_row_lanes (z, ti, groups, inverse, dz);
+  squares = st_vector_dot_terms_groups (layer->weight_grad, rows->start[i], rows->start[i + 1],
+                                        rows->position, rows->index, job->x, NULL, dz,
+                                        groups * ST_LANES, groups, TRUE);
+  if (layer->bias_grad != NULL)
+    {
+      layer->bias_grad[i] = st_lanes_sum (dz, groups);
+      squares += layer->bias_grad[i] * layer->bias_grad[i];
+    }
+
+  return squares;
+}
+
+/* row_gradient_from_lanes() for any activation and batch.  The
+ * pre-activations arrive in the first scratch row.  The others receive
+ * the activations (unless the identity), the error and dz. */
+ST_VECTOR_INLINE double
+row_gradient_from_memory (const StepJob *job,
+                          guint          i,
+                          double        *scratch,
+                          const double  *ti,
+                          guint          batch,
+                          double         inverse)
+{
+  StLayer *layer = job->layer;
+  const StTraversal *rows = &layer->by_row;
+  StActivation activation = layer->activation;
+  guint capacity = job->network->capacity;
+  double *zi = scratch;
+  double *ai = activation == ST_ACTIVATION_IDENTITY ? zi : scratch + capacity;
+  double *dzi = scratch + 2 * (gsize) capacity;
+  double *error = scratch + 3 * (gsize) capacity;
+  double squares;
+
+  if (ai != zi)
+    st_activation_forward (activation, zi, ai, 1, batch);
+
+  job->network->row_cost[i] = st_loss_row_inline (activation, zi, ai, ti, batch, inverse,
+                                                  error, dzi);
+  squares = st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1],
+                                 rows->position, rows->index, job->x, dzi, batch);
+  if (layer->bias_grad != NULL)
+    {
+      layer->bias_grad[i] = st_vector_sum (dzi, batch);
+      squares += layer->bias_grad[i] * layer->bias_grad[i];
+    }
+
+  return squares;
+}
+
+/* Forward sum, error and gradient of rows [first, last), in one pass per
+ * row.  The row's pre-activation, activation and dz live only in
+ * registers or in the member's scratch rows, because nothing needs them
+ * after the step.  Kept out of the network's batch-sized arrays, they
+ * leave the shared cache to the inputs the rows gather.  A linear unit
+ * with a batch of 16, 32 or 64 keeps the row in registers from the
+ * forward sum to the gradient; others store it and load it twice.
+ * Everything it calls is inlined, so a row costs no function call; for
+ * a 65536-row layer that matters.
+ *
+ * Both ways give the same bits: the same arithmetic in the same order. */
 ST_VECTOR_INLINE void
 fused_rows_of_batch (const StepJob *job,
                      guint          first,
@@ -206,50 +273,44 @@ fused_rows_of_batch (const StepJob *job,
 {
   StLayer *layer = job->layer;
   const StTraversal *rows = &layer->by_row;
-  StActivation activation = layer->activation;
-  guint capacity = job->network->capacity;
   double inverse = 1.0 / ((double) st_layer_get_rows (layer) * batch);
-  const int *index = rows->index;
+  guint groups = batch / ST_LANES;
+  gboolean in_registers = layer->activation == ST_ACTIVATION_IDENTITY &&
+                          batch % ST_LANES == 0 && (groups == 2 || groups == 4 || groups == 8);
+  int lookahead = ST_ROW_PREFETCH_LINES / MIN ((batch + 7) / 8, 8);
   int requested = rows->start[first];
   int share_end = rows->start[last];
-  double *zi = scratch;
-  double *ai = activation == ST_ACTIVATION_IDENTITY ? scratch : scratch + capacity;
-  double *dzi = scratch + 2 * (gsize) capacity;
-  double *error = scratch + 3 * (gsize) capacity;
-  double *row_cost = job->network->row_cost;
 
   for (guint i = first; i < last; i++)
     {
       const double *ti = job->t + (gsize) i * batch;
-      int ahead = MIN (rows->start[i + 1] + ST_ROW_PREFETCH_TERMS, share_end);
+      double start = layer->bias != NULL ? layer->bias[i] : 0.0;
+      StLanes z[ST_MAX_GROUPS];
       double squares;
 
-      /* Ask for the input rows of the first terms past this row, so that
-       * short rows, whose own terms are too few to prefetch within the
-       * row, find their inputs in cache too; and for the targets of the
-       * next row.  Longer rows prefetch the rest of their terms within.
-       * Two lines a term hold a whole input row at batch 16. */
-      requested = MAX (requested, rows->start[i + 1]);
-      for (; requested < ahead; requested++)
-        st_vector_prefetch_row (job->x + (gsize) index[requested] * batch, batch, 2);
       if (i + 1 < last)
         st_vector_prefetch_row (ti + batch, batch, 8);
 
-      st_vector_accumulate (zi, layer->bias != NULL ? layer->bias[i] : 0.0,
-                            rows->start[i], rows->start[i + 1], layer->weights->data,
-                            rows->position, rows->index, job->x, batch);
-      if (ai != zi)
-        st_activation_forward (activation, zi, ai, 1, batch);
+      if (in_registers)
+        st_vector_accumulate_lanes (z, start, rows->start[i], rows->start[i + 1],
+                                    layer->weights->data, rows->position, rows->index, job->x,
+                                    batch, 0, groups);
+      else
+        st_vector_accumulate (scratch, start, rows->start[i], rows->start[i + 1],
+                              layer->weights->data, rows->position, rows->index, job->x, batch);
 
-      row_cost[i] = st_loss_row_inline (activation, zi, ai, ti, batch, inverse, error, dzi);
+      /* Ask for the input rows of the first terms past this row.  They
+       * arrive while this row's error and gradient use inputs already in
+       * cache.  Asked for before the sum, they would compete with its
+       * own.  Short rows, too short to prefetch within, rely on this. */
+      requested = MAX (requested, rows->start[i + 1]);
+      for (; requested < MIN (rows->start[i + 1] + lookahead, share_end); requested++)
+        st_vector_prefetch_row (job->x + (gsize) rows->index[requested] * batch, batch, 8);
 
-      squares = st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1],
-                                     rows->position, rows->index, job->x, dzi, batch);
-      if (layer->bias_grad != NULL)
-        {
-          layer->bias_grad[i] = st_vector_sum (dzi, batch);
-          squares += layer->bias_grad[i] * layer->bias_grad[i];
-        }
+      if (in_registers)
+        squares = row_gradient_from_lanes (job, i, z, ti, groups, inverse);
+      else
+        squares = row_gradient_from_memory (job, i, scratch, ti, batch, inverse);
 
       /* Only whether this is finite matters, so its order does not. */
       job->network->row_gradient[i] = squares;

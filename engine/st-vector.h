@@ -52,6 +52,21 @@ st_lanes_total (StLanes sum)
   return ((sum[0] + sum[1]) + (sum[2] + sum[3])) + ((sum[4] + sum[5]) + (sum[6] + sum[7]));
 }
 
+/* Returns: st_vector_sum() of a batch of 8 @groups values held in
+ * registers, with the same bits. */
+ST_VECTOR_INLINE double
+st_lanes_sum (const StLanes *lanes,
+              guint          groups)
+{
+  StLanes sum = { 0 };
+
+#pragma GCC unroll 8
+  for (guint g = 0; g < groups; g++)
+    sum += lanes[g];
+
+  return st_lanes_total (sum);
+}
+
 /* Returns: sum over b of a[b] c[b]: eight lane sums over the full blocks,
  * combined pairwise, then the tail in order. */
 ST_VECTOR_INLINE double
@@ -159,9 +174,11 @@ st_vector_axpy (double       *y,
       }                                                                                \
   } G_STMT_END
 
-/* Terms ahead of the current row whose source rows the fused step
- * requests.  Like the distance above, found by measuring. */
-#define ST_ROW_PREFETCH_TERMS 16
+/* Cache lines of source rows past the current row that the fused step
+ * requests once the row's forward sum is issued: about as many misses as
+ * one core keeps in flight.  Like the distance above, found by
+ * measuring (16, 24, 32 and 48 lines tried). */
+#define ST_ROW_PREFETCH_LINES 32
 
 /* Request the first cache lines of a row of @batch doubles, at most
  * @max_lines of 64 bytes. */
@@ -176,26 +193,26 @@ st_vector_prefetch_row (const double *row,
     __builtin_prefetch (row + 8 * k);
 }
 
-/* The most lane groups a kernel keeps in registers at once: eight, a
- * whole row of 64 samples.  Two sums of eight take 16 of AVX-512's 32
- * vector registers. */
+/* The largest number of lane groups a kernel keeps in registers at
+ * once: eight, a whole row of 64 samples.  Two sums of eight take 16 of
+ * AVX-512's 32 vector registers. */
 #define ST_MAX_GROUPS 8
 
-/* Sum the terms into y[b0, b0 + 8 @groups), in the order
- * st_vector_accumulate() states.  @groups is a constant at every call,
- * so the loops over it unroll and the sums stay in registers. */
+/* Sum the terms into @sums for the samples [b0, b0 + 8 @groups), in the
+ * order st_vector_accumulate() states.  @groups is a constant at every
+ * call, so the loops over it unroll and the sums stay in registers. */
 ST_VECTOR_INLINE void
-st_vector_accumulate_tile (double        *y,
-                           double         start,
-                           int            first,
-                           int            end,
-                           const double  *weights,
-                           const int     *positions,
-                           const int     *indices,
-                           const double  *source,
-                           guint          batch,
-                           guint          b0,
-                           guint          groups)
+st_vector_accumulate_lanes (StLanes       *sums,
+                            double         start,
+                            int            first,
+                            int            end,
+                            const double  *weights,
+                            const int     *positions,
+                            const int     *indices,
+                            const double  *source,
+                            guint          batch,
+                            guint          b0,
+                            guint          groups)
 {
   StLanes initial = { start, start, start, start, start, start, start, start };
   StLanes zero = { 0 };
@@ -251,11 +268,31 @@ st_vector_accumulate_tile (double        *y,
 
 #pragma GCC unroll 8
   for (guint g = 0; g < groups; g++)
-    {
-      StLanes sum = even[g] + odd[g];
+    sums[g] = even[g] + odd[g];
+}
 
-      ST_STORE_LANES (y + b0 + g * ST_LANES, sum);
-    }
+/* st_vector_accumulate_lanes(), stored into y[b0, b0 + 8 @groups). */
+ST_VECTOR_INLINE void
+st_vector_accumulate_tile (double        *y,
+                           double         start,
+                           int            first,
+                           int            end,
+                           const double  *weights,
+                           const int     *positions,
+                           const int     *indices,
+                           const double  *source,
+                           guint          batch,
+                           guint          b0,
+                           guint          groups)
+{
+  StLanes sums[ST_MAX_GROUPS];
+
+  st_vector_accumulate_lanes (sums, start, first, end, weights, positions, indices, source,
+                              batch, b0, groups);
+
+#pragma GCC unroll 8
+  for (guint g = 0; g < groups; g++)
+    ST_STORE_LANES (y + b0 + g * ST_LANES, sums[g]);
 }
 
 /**
@@ -382,9 +419,10 @@ st_vector_accumulate (double        *y,
   } G_STMT_END
 
 /* st_vector_dot_terms() over the first @groups lane groups of the batch
- * and the scalar tail past them.  When @in_registers (then @groups is a
- * constant of at most ST_MAX_GROUPS), the common factor is loaded into
- * registers once for all the terms instead of once per term. */
+ * and the scalar tail past them.  With @in_registers, @groups is a
+ * constant of at most ST_MAX_GROUPS.  The common factor's lane groups
+ * then come from @common, registers the caller filled once for all the
+ * terms, and @a serves only the tail.  Without, every term reads @a. */
 ST_VECTOR_INLINE double
 st_vector_dot_terms_groups (double        *results,
                             int            first,
@@ -393,20 +431,13 @@ st_vector_dot_terms_groups (double        *results,
                             const int     *indices,
                             const double  *source,
                             const double  *a,
+                            const StLanes *common,
                             guint          batch,
                             guint          groups,
                             gboolean       in_registers)
 {
   guint full = groups * ST_LANES;
-  StLanes common[ST_MAX_GROUPS];
   StLanes squares = { 0 };
-
-  if (in_registers)
-    {
-#pragma GCC unroll 8
-      for (guint g = 0; g < groups; g++)
-        ST_LOAD_LANES (common[g], a + g * ST_LANES);
-    }
 
   for (int e = first; e < end; e += 8)
     {
@@ -479,9 +510,9 @@ st_vector_dot_terms_groups (double        *results,
  * @batch: row length
  *
  * Stores st_vector_dot (a, source[index_e], batch) for every term, with
- * the same bits.  The terms go eight at a time, a last group of fewer
- * padded with zero sums, so that every term shares the shuffled lane
- * totals (ST_TOTAL_EIGHT()); padding changes no stored bit, since each
+ * the same bits.  The terms go eight at a time, so that every term shares
+ * the shuffled lane totals (ST_TOTAL_EIGHT()).  A last group of fewer is
+ * padded with zero sums.  Padding changes no stored bit, because each
  * lane of the totals depends on its own term only.  Batches of 8, 16,
  * 32 and 64 keep @a in registers.
  *
@@ -514,20 +545,23 @@ st_vector_dot_terms (double        *results,
         return sum;
       }
     case 1:
-      return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
-                                         batch, 1, TRUE);
     case 2:
-      return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
-                                         batch, 2, TRUE);
     case 4:
-      return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
-                                         batch, 4, TRUE);
     case 8:
-      return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
-                                         batch, 8, TRUE);
+      {
+        StLanes common[ST_MAX_GROUPS];
+        guint groups = batch / ST_LANES;
+
+#pragma GCC unroll 8
+        for (guint g = 0; g < groups; g++)
+          ST_LOAD_LANES (common[g], a + g * ST_LANES);
+
+        return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
+                                           common, batch, groups, TRUE);
+      }
     default:
       return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
-                                         batch, batch / ST_LANES, FALSE);
+                                         NULL, batch, batch / ST_LANES, FALSE);
     }
 }
 

@@ -41,6 +41,7 @@ typedef struct
   guint n_widths;
   guint widths[MAX_WIDTHS];          /* inputs first */
   PatternKind kinds[MAX_WIDTHS - 1]; /* one per layer */
+  gboolean wide;                     /* rows of 8 terms or more, long batches */
 } Shape;
 
 static const Shape shapes[] = {
@@ -51,6 +52,8 @@ static const Shape shapes[] = {
   { "empty-pattern-4-3", 2, { 4, 3 }, { PATTERN_EMPTY } },
   { "deep-6-5-4-3", 4, { 6, 5, 4, 3 }, { PATTERN_RANDOM, PATTERN_EMPTY_ROWS_COLS, PATTERN_DENSE } },
   { "deep-5-7-3", 3, { 5, 7, 3 }, { PATTERN_SINGLE, PATTERN_RANDOM } },
+  { "wide-24-12", 2, { 24, 12 }, { PATTERN_RANDOM }, TRUE },
+  { "deep-wide-20-18-9", 3, { 20, 18, 9 }, { PATTERN_RANDOM, PATTERN_RANDOM }, TRUE },
 };
 
 typedef struct
@@ -74,6 +77,12 @@ static const StActivation hidden_activations[] = {
 };
 
 static const guint batch_sizes[] = { 1, 3 };
+
+/* The kernels take whole groups of 8 samples in vector lanes, and build
+ * batches of 16, 32 and 64 with constant loops: 16 and 64 take those
+ * paths, 19 adds a tail past the lanes.  Rows of 8 terms or more take
+ * the dot products' full groups. */
+static const guint wide_batch_sizes[] = { 16, 19, 64 };
 
 typedef struct
 {
@@ -469,8 +478,10 @@ main (int    argc,
   for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
     for (guint o = 0; o < G_N_ELEMENTS (outputs); o++)
       for (guint h = 0; h < G_N_ELEMENTS (hidden_activations); h++)
-        for (guint b = 0; b < G_N_ELEMENTS (batch_sizes); b++)
+        for (guint b = 0; b < (shapes[s].wide ? G_N_ELEMENTS (wide_batch_sizes)
+                                              : G_N_ELEMENTS (batch_sizes)); b++)
           {
+            guint batch = shapes[s].wide ? wide_batch_sizes[b] : batch_sizes[b];
             GradientCase *test_case;
             g_autofree char *path = NULL;
 
@@ -482,16 +493,16 @@ main (int    argc,
             test_case->shape = &shapes[s];
             test_case->output = &outputs[o];
             test_case->hidden = hidden_activations[h];
-            test_case->batch = batch_sizes[b];
+            test_case->batch = batch;
             test_case->seed = seed++;
             g_ptr_array_add (cases, test_case);
 
             path = shapes[s].n_widths == 2
               ? g_strdup_printf ("/engine/gradient/%s/%s/batch-%u", shapes[s].name,
-                                 outputs[o].name, batch_sizes[b])
+                                 outputs[o].name, batch)
               : g_strdup_printf ("/engine/gradient/%s/%s-%s/batch-%u", shapes[s].name,
                                  st_activation_to_string (hidden_activations[h]),
-                                 outputs[o].name, batch_sizes[b]);
+                                 outputs[o].name, batch);
             g_test_add_data_func (path, test_case, test_gradient_case);
           }
 
