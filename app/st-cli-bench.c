@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "st-cli.h"
+#include "st-memory.h"
 #include "st-process-memory.h"
 
 #define WARM_UP_STEPS 3
@@ -53,7 +54,7 @@ fill_block (guint64 seed,
             guint   batch)
 {
   gsize n = (gsize) rows * batch;
-  double *block = g_new (double, n);
+  double *block = st_memory_new_gathered (n);
 
   for (gsize k = 0; k < n; k++)
     block[k] = symmetric_uniform (seed, k);

@@ -1,4 +1,4 @@
-/* st-memory.h: checks that a requested size fits in this machine's memory
+/* st-memory.h: size checks against this machine's memory, and page advice
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,5 +21,8 @@ guint64  st_memory_get_physical (void);
 gboolean st_memory_check        (guint64          bytes,
                                  StMemoryPurpose  purpose,
                                  GError         **error);
+void     st_memory_advise_gathered (gpointer      memory,
+                                    gsize         bytes);
+double  *st_memory_new_gathered    (gsize         n_doubles);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "st-error.h"
 #include "st-layer-private.h"
 #include "st-loss.h"
+#include "st-memory.h"
 #include "st-network-private.h"
 #include "st-vector.h"
 
@@ -434,6 +435,7 @@ try_alloc_doubles (gsize    n,
 {
   double *memory = g_try_malloc0_n (MAX (n, 1), sizeof (double));
 
+  st_memory_advise_gathered (memory, MAX (n, 1) * sizeof (double));
   if (memory == NULL)
     {
       g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, n);

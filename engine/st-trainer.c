@@ -13,6 +13,7 @@
 #include "st-dataset.h"
 #include "st-error.h"
 #include "st-history.h"
+#include "st-memory.h"
 #include "st-network.h"
 #include "st-random.h"
 #include "st-snapshot.h"
@@ -156,6 +157,8 @@ st_trainer_new (StNetwork             *network,
   guint n_samples = st_dataset_get_n_samples (dataset);
   StTrainer *trainer;
   guint n_test;
+  gsize n_x;
+  gsize n_t;
 
   if (!validate_settings (settings, error) ||
       !st_network_validate (network, error) ||
@@ -194,8 +197,10 @@ st_trainer_new (StNetwork             *network,
     standardize (trainer);
 
   trainer->capacity = MAX (MIN (settings->batch_size, n_samples), MIN (EVALUATION_CHUNK, n_samples));
-  trainer->x = g_new (double, (gsize) st_network_get_n_inputs (trainer->network) * trainer->capacity);
-  trainer->t = g_new (double, (gsize) st_network_get_n_outputs (trainer->network) * trainer->capacity);
+  n_x = (gsize) st_network_get_n_inputs (trainer->network) * trainer->capacity;
+  n_t = (gsize) st_network_get_n_outputs (trainer->network) * trainer->capacity;
+  trainer->x = st_memory_new_gathered (n_x);
+  trainer->t = st_memory_new_gathered (n_t);
 
   return trainer;
 }
