@@ -50,6 +50,36 @@ softmax_sample (const double *z,
 }
 
 /**
+ * st_activation_get_cost:
+ * @activation: an activation
+ *
+ * The work of one element of st_activation_forward(), in the unit that
+ * st_parallel_run() counts: one multiply-add of a sparse kernel, a
+ * fraction of a nanosecond.  A library tanh takes about 11 ns here and
+ * the logistic function about 3 ns; measured, then rounded.  Without the
+ * weight, a layer of 256 tanh units at batch 32 counts as too small to
+ * share, yet takes most of a small network's step.
+ *
+ * Returns: the weight, 1 for the functions without a library call
+ */
+guint
+st_activation_get_cost (StActivation activation)
+{
+  switch (activation)
+    {
+    case ST_ACTIVATION_TANH:
+      return 64;
+    case ST_ACTIVATION_LOGISTIC:
+    case ST_ACTIVATION_SOFTMAX:
+      return 16;
+    case ST_ACTIVATION_IDENTITY:
+    case ST_ACTIVATION_RELU:
+    default:
+      return 1;
+    }
+}
+
+/**
  * st_activation_forward:
  * @activation: the function
  * @z: (array): pre-activations, units x @batch

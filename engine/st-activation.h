@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 /* All arrays are units x batch, feature-major: v[i * batch + b]. */
 
+guint st_activation_get_cost (StActivation activation);
+
 void st_activation_forward  (StActivation  activation,
                              const double *z,
                              double       *a,

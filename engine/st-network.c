@@ -660,7 +660,9 @@ st_network_forward (StNetwork     *network,
         st_activation_forward (layer->activation, network->z[l], network->a[l],
                                st_layer_get_rows (layer), batch);
       else if (layer->activation != ST_ACTIVATION_IDENTITY)
-        st_parallel_run (network->parallel, (gsize) st_layer_get_rows (layer) * batch,
+        st_parallel_run (network->parallel,
+                         (gsize) st_layer_get_rows (layer) * batch *
+                           st_activation_get_cost (layer->activation),
                          activation_forward_share, &job);
 
       input = network->a[l];
