@@ -263,7 +263,12 @@ row_gradient_from_memory (const StepJob *job,
  * Everything it calls is inlined, so a row costs no function call; for
  * a 65536-row layer that matters.
  *
- * Both ways give the same bits: the same arithmetic in the same order. */
+ * Both ways give the same bits: the same arithmetic in the same order.
+ *
+ * TODO: when the inputs do not fit in a core's L2 (the s3 shape), the
+ * row's gathers and its arithmetic overlap only partly, because the
+ * gradient waits for the forward sum; 4 times the peer folder's bound
+ * then holds only on a quiet machine (docs/benchmarks.md). */
 ST_VECTOR_INLINE void
 fused_rows_of_batch (const StepJob *job,
                      guint          first,
