@@ -65,6 +65,16 @@ struct _StParallel
   volatile gint job;        /* increases by one per job */
   volatile gint pending;    /* helpers still working on the current job */
 
+  /* Helpers asleep on start, and whether the caller sleeps on done.  A
+   * signal costs a system call even when no thread waits, several per
+   * step of a small network, so it is sent only to a thread that sleeps.  A
+   * sleeper raises its count under the mutex and then checks its
+   * condition again; the other side moves the condition and then reads
+   * the count.  With these sequentially consistent atomics, one of the
+   * two always sees the other's write. */
+  volatile gint sleeping_helpers;
+  volatile gint caller_sleeping;
+
   /* st_parallel_barrier(): members arrived, and the phase that flips
    * when the last one arrives. */
   volatile gint barrier_count;
@@ -105,22 +115,32 @@ helper_main (gpointer user_data)
       for (guint round = 0; round < SPIN_ROUNDS && g_atomic_int_get (&parallel->job) == seen; round++)
         pause_briefly ();
 
-      g_mutex_lock (&parallel->mutex);
-      while (g_atomic_int_get (&parallel->job) == seen && !g_atomic_int_get (&parallel->quit))
-        g_cond_wait (&parallel->start, &parallel->mutex);
-      if (g_atomic_int_get (&parallel->quit))
+      if (g_atomic_int_get (&parallel->job) == seen)
         {
+          g_mutex_lock (&parallel->mutex);
+          for (;;)
+            {
+              g_atomic_int_inc (&parallel->sleeping_helpers);
+              if (g_atomic_int_get (&parallel->job) != seen || g_atomic_int_get (&parallel->quit))
+                break;
+              g_cond_wait (&parallel->start, &parallel->mutex);
+              g_atomic_int_add (&parallel->sleeping_helpers, -1);
+            }
+          g_atomic_int_add (&parallel->sleeping_helpers, -1);
           g_mutex_unlock (&parallel->mutex);
-          return NULL;
         }
+      if (g_atomic_int_get (&parallel->quit))
+        return NULL;
+
+      /* The job number's increment published the function and its data. */
       seen = g_atomic_int_get (&parallel->job);
       function = parallel->function;
       data = parallel->data;
-      g_mutex_unlock (&parallel->mutex);
 
       function (data, index, parallel->n_threads);
 
-      if (g_atomic_int_dec_and_test (&parallel->pending))
+      if (g_atomic_int_dec_and_test (&parallel->pending) &&
+          g_atomic_int_get (&parallel->caller_sleeping))
         {
           g_mutex_lock (&parallel->mutex);
           g_cond_signal (&parallel->done);
@@ -212,23 +232,33 @@ st_parallel_run (StParallel     *parallel,
       return;
     }
 
+  /* The helpers finished the last job, so none reads these now; the job
+   * number's increment publishes them. */
   parallel->members = parallel->n_threads;
-  g_mutex_lock (&parallel->mutex);
   parallel->function = function;
   parallel->data = data;
   g_atomic_int_set (&parallel->pending, (gint) parallel->n_threads - 1);
   g_atomic_int_inc (&parallel->job);
-  g_cond_broadcast (&parallel->start);
-  g_mutex_unlock (&parallel->mutex);
+  if (g_atomic_int_get (&parallel->sleeping_helpers) > 0)
+    {
+      g_mutex_lock (&parallel->mutex);
+      g_cond_broadcast (&parallel->start);
+      g_mutex_unlock (&parallel->mutex);
+    }
 
   function (data, 0, parallel->n_threads);
 
   for (guint round = 0; round < SPIN_ROUNDS && g_atomic_int_get (&parallel->pending) > 0; round++)
     pause_briefly ();
 
+  if (g_atomic_int_get (&parallel->pending) == 0)
+    return;
+
   g_mutex_lock (&parallel->mutex);
+  g_atomic_int_set (&parallel->caller_sleeping, TRUE);
   while (g_atomic_int_get (&parallel->pending) > 0)
     g_cond_wait (&parallel->done, &parallel->mutex);
+  g_atomic_int_set (&parallel->caller_sleeping, FALSE);
   g_mutex_unlock (&parallel->mutex);
 }
 
