@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "st-cli.h"
@@ -127,6 +128,25 @@ test_accuracy (StNetwork       *network,
   return (double) correct / n_test;
 }
 
+/* Put the weights and biases of @initial back into @network, a copy of
+ * it, so that each timed epoch starts from the same point. */
+static void
+restore_weights (StNetwork *network,
+                 StNetwork *initial)
+{
+  for (guint l = 0; l < st_network_get_n_layers (initial); l++)
+    {
+      StLayer *target = st_network_get_layer (network, l);
+      StLayer *source = st_network_get_layer (initial, l);
+
+      memcpy (st_layer_get_values (target), st_layer_get_values (source),
+              st_layer_get_nnz (source) * sizeof (double));
+      if (st_layer_get_bias (source) != NULL)
+        memcpy (st_layer_get_bias (target), st_layer_get_bias (source),
+                st_layer_get_rows (source) * sizeof (double));
+    }
+}
+
 static int
 compare_doubles (const void *a,
                  const void *b)
@@ -168,6 +188,7 @@ st_cli_bench_mlp (int    argc,
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(StNetwork) initial = NULL;
+  g_autoptr(StNetwork) network = NULL;
   g_autoptr(StDataset) dataset = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
@@ -204,12 +225,18 @@ st_cli_bench_mlp (int    argc,
     return st_cli_usage_error ("%s", _("The data set needs class labels and more samples than "
                                        "--train."));
 
+  /* One network for every epoch, as in training: its thread team and
+   * workspace come from the warm-up epoch, and each epoch only puts the
+   * initial weights back. */
+  network = st_network_copy (initial);
   times = g_new (double, epochs);
   for (gint epoch = 0; epoch < WARM_UP_EPOCHS + epochs; epoch++)
     {
-      g_autoptr(StNetwork) network = st_network_copy (initial);
-      gint64 started = g_get_monotonic_time ();
+      gint64 started;
       double cost;
+
+      restore_weights (network, initial);
+      started = g_get_monotonic_time ();
 
       if (!train_epoch (network, dataset, (guint) n_train, (guint) batch, learning_rate, &cost,
                         &error))
