@@ -30,11 +30,6 @@
  * and never pay the wake-up latency of the scheduler. */
 #define SPIN_ROUNDS 100000
 
-/* TODO: a step of the small digits network hands three jobs of a few
- * microseconds each to the helper.  Its 2-thread epochs vary by a factor
- * of two from run to run, and their median stays slower than the C
- * reference's OpenMP team (docs/benchmarks.md). */
-
 /* Polls of a barrier before each further poll also yields the processor:
  * some tens of microseconds, longer than a balanced phase takes to end.
  * Also an estimate. */
