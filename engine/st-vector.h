@@ -150,11 +150,12 @@ st_vector_axpy (double       *y,
 #define ST_PREFETCH_DISTANCE 3
 
 /* Request the @groups cache lines from column @b0 of the source rows of
- * the two terms a loop step takes, ST_PREFETCH_DISTANCE terms ahead. */
-#define ST_PREFETCH_TILE(source, indices, e, end, batch, b0, groups)                   \
+ * the two terms a loop step takes, ST_PREFETCH_DISTANCE terms ahead.
+ * Terms before @from were requested already, by the caller. */
+#define ST_PREFETCH_TILE(source, indices, e, end, from, batch, b0, groups)             \
   G_STMT_START {                                                                       \
     const int ahead_ = (e) + ST_PREFETCH_DISTANCE;                                     \
-    if (ahead_ + 1 < (end))                                                            \
+    if (ahead_ + 1 < (end) && ahead_ + 1 >= (from))                                    \
       {                                                                                \
         const double *p0_ = (source) + (gsize) (indices)[ahead_] * (batch) + (b0);     \
         const double *p1_ = (source) + (gsize) (indices)[ahead_ + 1] * (batch) + (b0); \
@@ -165,7 +166,7 @@ st_vector_axpy (double       *y,
             __builtin_prefetch (p1_ + g_ * ST_LANES);                                  \
           }                                                                            \
       }                                                                                \
-    else if (ahead_ < (end))                                                           \
+    else if (ahead_ < (end) && ahead_ >= (from))                                       \
       {                                                                                \
         const double *p0_ = (source) + (gsize) (indices)[ahead_] * (batch) + (b0);     \
         _Pragma ("GCC unroll 8")                                                       \
@@ -200,12 +201,15 @@ st_vector_prefetch_row (const double *row,
 
 /* Sum the terms into @sums for the samples [b0, b0 + 8 @groups), in the
  * order st_vector_accumulate() states.  @groups is a constant at every
- * call, so the loops over it unroll and the sums stay in registers. */
+ * call, so the loops over it unroll and the sums stay in registers.
+ * The source rows of the terms from @prefetch_from on are requested
+ * ahead; the caller asked for the earlier ones already. */
 ST_VECTOR_INLINE void
 st_vector_accumulate_lanes (StLanes       *sums,
                             double         start,
                             int            first,
                             int            end,
+                            int            prefetch_from,
                             const double  *weights,
                             const int     *positions,
                             const int     *indices,
@@ -236,7 +240,7 @@ st_vector_accumulate_lanes (StLanes       *sums,
       const double *row0 = source + (gsize) indices[e] * batch + b0;
       const double *row1 = source + (gsize) indices[e + 1] * batch + b0;
 
-      ST_PREFETCH_TILE (source, indices, e, end, batch, b0, groups);
+      ST_PREFETCH_TILE (source, indices, e, end, prefetch_from, batch, b0, groups);
 #pragma GCC unroll 8
       for (guint g = 0; g < groups; g++)
         {
@@ -287,7 +291,7 @@ st_vector_accumulate_tile (double        *y,
 {
   StLanes sums[ST_MAX_GROUPS];
 
-  st_vector_accumulate_lanes (sums, start, first, end, weights, positions, indices, source,
+  st_vector_accumulate_lanes (sums, start, first, end, first, weights, positions, indices, source,
                               batch, b0, groups);
 
 #pragma GCC unroll 8
