@@ -259,7 +259,7 @@ row_gradient_from_memory (const StepJob *job,
  * after the step.  Kept out of the network's batch-sized arrays, they
  * leave the shared cache to the inputs the rows gather.  A linear unit
  * with a batch of 16, 32 or 64 keeps the row in registers from the
- * forward sum to the gradient; others store it and load it twice.
+ * forward sum to the gradient.  Other rows are stored and loaded twice.
  * Everything it calls is inlined, so a row costs no function call; for
  * a 65536-row layer that matters.
  *
@@ -267,7 +267,7 @@ row_gradient_from_memory (const StepJob *job,
  *
  * TODO: when the inputs do not fit in a core's L2 (the s3 shape), the
  * row's gathers and its arithmetic overlap only partly, because the
- * gradient waits for the forward sum; 4 times the peer folder's bound
+ * gradient waits for the forward sum.  4 times the peer folder's bound
  * then holds only on a quiet machine (docs/benchmarks.md). */
 ST_VECTOR_INLINE void
 fused_rows_of_batch (const StepJob *job,
@@ -296,10 +296,10 @@ fused_rows_of_batch (const StepJob *job,
       if (i + 1 < last)
         st_vector_prefetch_row (ti + batch, batch, 8);
 
-      /* No requests within the row (the prefetch start is the row's
-       * end): the lookahead below covers the first terms of each row, and
-       * with it, requests within the row measured as fast on s3 and s4
-       * and 6 to 8 % slower on s1, whose inputs fit in L2. */
+      /* No requests within the row: the prefetch start is the row's end.
+       * The lookahead below covers the first terms of each row.  With it,
+       * requests within the row measured as fast on s3 and s4, and 6 to
+       * 8 % slower on s1, whose inputs fit in L2. */
       if (in_registers)
         st_vector_accumulate_lanes (z, start, rows->start[i], rows->start[i + 1],
                                     rows->start[i + 1], layer->weights->data, rows->position,
