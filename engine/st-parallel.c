@@ -23,17 +23,20 @@
 
 #include "st-parallel.h"
 
-/* How many times a waiting thread polls before it sleeps: with the pause
- * instruction, some hundreds of microseconds on current x86 machines (an
- * estimate, not a measured bound).  Long enough to span the gap between
- * two training steps, so that helpers rarely sleep while training runs
- * and never pay the wake-up latency of the scheduler. */
-#define SPIN_ROUNDS 100000
+/* How many times a waiting thread polls before it sleeps: the pauses
+ * first, then yields, some milliseconds in all (an estimate, not a
+ * measured bound).  Long enough to span the gap between two training
+ * steps, so that helpers rarely sleep while training runs and never pay
+ * the wake-up latency of the scheduler. */
+#define SPIN_ROUNDS 20000
 
-/* Polls of a barrier before each further poll also yields the processor:
+/* Polls of any wait before each further poll also yields the processor:
  * some tens of microseconds, longer than a balanced phase takes to end.
- * Also an estimate. */
-#define BARRIER_SPIN_ROUNDS 2000
+ * Also an estimate.  Without the yields, a team with more threads than
+ * the machine has cores spent whole scheduler slices spinning while the
+ * member it waited for could not run: a job took about 6 ms with 4
+ * threads on 2 cores. */
+#define YIELD_AFTER_ROUNDS 2000
 
 struct _StParallel
 {
@@ -77,10 +80,16 @@ struct _StParallel
 };
 
 /* Tell the processor this thread is waiting, which saves power and
- * leaves more of a shared core to the other thread. */
+ * leaves more of a shared core to the other thread; after
+ * YIELD_AFTER_ROUNDS polls, also let another thread run. */
 static inline void
-pause_briefly (void)
+pause_briefly (guint round)
 {
+  if (round >= YIELD_AFTER_ROUNDS)
+    {
+      g_thread_yield ();
+      return;
+    }
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause ();
 #endif
@@ -108,7 +117,7 @@ helper_main (gpointer user_data)
       gpointer data;
 
       for (guint round = 0; round < SPIN_ROUNDS && g_atomic_int_get (&parallel->job) == seen; round++)
-        pause_briefly ();
+        pause_briefly (round);
 
       if (g_atomic_int_get (&parallel->job) == seen)
         {
@@ -244,7 +253,7 @@ st_parallel_run (StParallel     *parallel,
   function (data, 0, parallel->n_threads);
 
   for (guint round = 0; round < SPIN_ROUNDS && g_atomic_int_get (&parallel->pending) > 0; round++)
-    pause_briefly ();
+    pause_briefly (round);
 
   if (g_atomic_int_get (&parallel->pending) == 0)
     return;
@@ -285,10 +294,5 @@ st_parallel_barrier (StParallel *parallel)
     }
 
   while (g_atomic_int_get (&parallel->barrier_phase) == phase)
-    {
-      if (++round < BARRIER_SPIN_ROUNDS)
-        pause_briefly ();
-      else
-        g_thread_yield ();
-    }
+    pause_briefly (round++);
 }
