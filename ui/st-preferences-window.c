@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "st-parallel.h"
 #include "st-preferences-window.h"
 
 typedef struct
@@ -152,7 +153,8 @@ st_preferences_window_new (GtkWindow *parent)
   add_spin_row (ADW_PREFERENCES_GROUP (training), settings, "snapshot-interval", _("S_napshot interval"),
                 _("Steps between the snapshots of the history timeline"), 1, 1000000);
   add_spin_row (ADW_PREFERENCES_GROUP (training), settings, "threads", _("_Threads"),
-                _("For the sparse kernels; results are identical for every count"), 1, 256);
+                _("For the sparse kernels; results are identical for every count"), 1,
+                ST_PARALLEL_MAX_THREADS);
   add_choice_row (ADW_PREFERENCES_GROUP (training), settings, "default-layout", _("Default _layout"),
                   _("Of new networks and imported patterns"), layouts);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (training));
