@@ -128,8 +128,8 @@ test_accuracy (StNetwork       *network,
   return (double) correct / n_test;
 }
 
-/* Put the weights and biases of @initial back into @network, a copy of
- * it, so that each timed epoch starts from the same point. */
+/* Copies the weights and biases of @initial back into @network, a copy
+ * of it, so that each timed epoch starts from the same point. */
 static void
 restore_weights (StNetwork *network,
                  StNetwork *initial)

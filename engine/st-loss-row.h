@@ -36,7 +36,7 @@ st_loss_row_inline (StActivation  activation,
                     double       *dz)
 {
   StLanes scale = { inverse, inverse, inverse, inverse, inverse, inverse, inverse, inverse };
-  StLanes one = { 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0 };
+  StLanes ones = { 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0 };
   StLanes squares = { 0 };
   double total;
   guint b = 0;
@@ -61,9 +61,9 @@ st_loss_row_inline (StActivation  activation,
 
       db = eb * scale;
       if (activation == ST_ACTIVATION_TANH)
-        db = db * (one - ab * ab);
+        db = db * (ones - ab * ab);
       else if (activation == ST_ACTIVATION_LOGISTIC)
-        db = db * ab * (one - ab);
+        db = db * ab * (ones - ab);
       ST_STORE_LANES (dz + b, db);
     }
 
@@ -86,8 +86,9 @@ st_loss_row_inline (StActivation  activation,
             dz[tail] = dz[tail] * a[tail] * (1.0 - a[tail]);
         }
 
-      /* The rectifier's derivative chooses, which the lanes cannot
-       * express in C; it is a pass over values already in cache. */
+      /* The rectifier's derivative selects per element, which GCC's
+       * vector extensions do not support in C.  So it runs as a second
+       * pass over values already in cache. */
       if (activation == ST_ACTIVATION_RELU)
         for (guint k = 0; k < batch; k++)
           dz[k] = z[k] > 0.0 ? dz[k] : 0.0;
@@ -106,8 +107,8 @@ st_loss_row_inline (StActivation  activation,
  * @dz: receives dL/dz of this unit for the identity activation, in
  *   registers
  *
- * st_loss_row_inline() for the identity activation with the row in
- * registers instead of memory: the same arithmetic in the same order,
+ * Computes st_loss_row_inline() for the identity activation with the row
+ * in registers instead of memory: the same arithmetic in the same order,
  * so the same bits, without storing the row and loading it again.
  *
  * Returns: the sum over the batch of (a - t)^2, in lane order

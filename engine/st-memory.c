@@ -76,7 +76,8 @@ st_memory_check (guint64          bytes,
   return FALSE;
 }
 
-/* The size of a transparent huge page on x86-64 and most ARM kernels. */
+/* The size of a transparent huge page on x86-64, and on ARM64 with 4 KiB
+ * base pages. */
 #define HUGE_PAGE_BYTES ((guintptr) 2 * 1024 * 1024)
 
 /**

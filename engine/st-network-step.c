@@ -216,7 +216,7 @@ row_gradient_from_lanes (const StepJob *job,
   return squares;
 }
 
-/* row_gradient_from_lanes() for any activation and batch.  The
+/* Does what row_gradient_from_lanes() does, for any activation and batch.  The
  * pre-activations arrive in the first scratch row.  The others receive
  * the activations (unless the identity), the error and dz. */
 ST_VECTOR_INLINE double
@@ -265,10 +265,11 @@ row_gradient_from_memory (const StepJob *job,
  *
  * Both ways give the same bits: the same arithmetic in the same order.
  *
- * TODO: when the inputs do not fit in a core's L2 (the s3 shape), the
- * row's gathers and its arithmetic overlap only partly, because the
- * gradient waits for the forward sum.  4 times the peer folder's bound
- * then holds only on a quiet machine (docs/benchmarks.md). */
+ * TODO: when the inputs do not fit in a core's L2 (8 MiB of inputs at
+ * 16384 columns and batch 64), a row's gathers and its arithmetic
+ * overlap only partly, because the gradient waits for the forward sum.
+ * The step then takes about as long as the gathers and the arithmetic
+ * one after the other (docs/benchmarks.md). */
 ST_VECTOR_INLINE void
 fused_rows_of_batch (const StepJob *job,
                      guint          first,
@@ -326,9 +327,9 @@ fused_rows_of_batch (const StepJob *job,
     }
 }
 
-/* fused_rows_of_batch() with the common batch sizes as constants, so that
- * the kernels' loops over the batch unroll and their lane groups stay in
- * registers. */
+/* Runs fused_rows_of_batch() with the common batch sizes as constants,
+ * so that the kernels' loops over the batch unroll and their lane groups
+ * stay in registers. */
 ST_VECTORIZED static void
 fused_rows (const StepJob *job,
             guint          first,

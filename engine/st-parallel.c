@@ -63,13 +63,13 @@ struct _StParallel
   volatile gint job;        /* increases by one per job */
   volatile gint pending;    /* helpers still working on the current job */
 
-  /* Helpers asleep on start, and whether the caller sleeps on done.  A
-   * signal costs a system call even when no thread waits, several per
-   * step of a small network, so it is sent only to a thread that sleeps.  A
-   * sleeper raises its count under the mutex and then checks its
-   * condition again; the other side moves the condition and then reads
-   * the count.  With these sequentially consistent atomics, one of the
-   * two always sees the other's write. */
+  /* Count of helpers asleep on start, and whether the caller sleeps on
+   * done.  A signal costs a system call even when no thread waits, so it
+   * is sent only to a thread that sleeps.  A sleeper raises its count
+   * under the mutex, then checks its condition again.  The other side
+   * moves the condition, then reads the count.  Because the atomics are
+   * sequentially consistent, at least one of the two reads the other's
+   * write. */
   volatile gint sleeping_helpers;
   volatile gint caller_sleeping;
 

@@ -179,7 +179,7 @@ st_vector_axpy (double       *y,
 
 /* Cache lines of source rows past the current row that the fused step
  * requests once the row's forward sum is issued: about as many misses as
- * one core keeps in flight.  Like the distance above, found by
+ * one core keeps in flight (an estimate).  Like the distance above, found by
  * measuring (16, 24, 32 and 48 lines tried). */
 #define ST_ROW_PREFETCH_LINES 32
 
@@ -201,7 +201,7 @@ st_vector_prefetch_row (const double *row,
  * AVX-512's 32 vector registers. */
 #define ST_MAX_GROUPS 8
 
-/* Sum the terms into @sums for the samples [b0, b0 + 8 @groups), in the
+/* Sums the terms into @sums for the samples [b0, b0 + 8 @groups), in the
  * order st_vector_accumulate() states.  @groups is a constant at every
  * call, so the loops over it unroll and the sums stay in registers.
  * The source rows of the terms from @prefetch_from on are requested
@@ -277,7 +277,8 @@ st_vector_accumulate_lanes (StLanes       *sums,
     sums[g] = even[g] + odd[g];
 }
 
-/* st_vector_accumulate_lanes(), stored into y[b0, b0 + 8 @groups). */
+/* Runs st_vector_accumulate_lanes() and stores the sums into
+ * y[b0, b0 + 8 @groups). */
 ST_VECTOR_INLINE void
 st_vector_accumulate_tile (double        *y,
                            double         start,
@@ -377,8 +378,8 @@ st_vector_accumulate (double        *y,
     }
 }
 
-/* One lane sum of a dot product: sum += a[b..] * row[b..] over @groups
- * lane groups, as st_vector_dot() does before it adds up the lanes.  The
+/* Adds one lane sum of a dot product, sum += a[b..] * row[b..] over
+ * @groups lane groups, as st_vector_dot() does before it adds up the lanes.  The
  * common factor comes from the registers in @common when @in_registers,
  * from @a otherwise. */
 #define ST_DOT_LANES(sum, common, a, row, groups, in_registers)        \
@@ -424,8 +425,8 @@ st_vector_accumulate (double        *y,
                __builtin_shufflevector (q0_, q1_, 4, 5, 6, 7, 12, 13, 14, 15);        \
   } G_STMT_END
 
-/* st_vector_dot_terms() over the first @groups lane groups of the batch
- * and the scalar tail past them.  With @in_registers, @groups is a
+/* Computes st_vector_dot_terms() over the first @groups lane groups of
+ * the batch and the scalar tail past them.  With @in_registers, @groups is a
  * constant of at most ST_MAX_GROUPS.  The common factor's lane groups
  * then come from @common, registers the caller filled once for all the
  * terms, and @a serves only the tail.  Without, every term reads @a. */
