@@ -209,6 +209,7 @@ st_cli_bench_mlp (int    argc,
   if (batch < 1 || n_train < batch || epochs < 1 || threads < 1)
     return st_cli_usage_error ("%s", _("--batch, --epochs and --threads must be at least 1, and "
                                        "--train at least --batch."));
+  st_cli_note_threads (threads);
 
   initial = build_network (weights, &error);
   if (initial == NULL || !st_network_set_threads (initial, (guint) threads, &error))

@@ -131,6 +131,7 @@ st_cli_bench (int    argc,
     return st_cli_usage_error ("%s", _("--weights and a --batch of at least 1 are required."));
   if (steps < 1 || threads < 1)
     return st_cli_usage_error ("%s", _("--steps and --threads must be at least 1."));
+  st_cli_note_threads (threads);
 
   file = g_file_new_for_commandline_arg (weights);
   mtx = st_mtx_read (file, NULL, &error);

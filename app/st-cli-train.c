@@ -296,6 +296,7 @@ st_cli_train (int    argc,
   invalid = find_invalid_option (&options);
   if (invalid != NULL)
     return st_cli_usage_error ("%s", invalid);
+  st_cli_note_threads (options.threads);
   if (options.optimizer != NULL &&
       !st_optimizer_kind_from_string (options.optimizer, &settings.optimizer.kind))
     return st_cli_usage_error (_("Unknown optimizer “%s”: use sgd, momentum, nesterov, adam or "

@@ -210,6 +210,34 @@ st_cli_usage_error (const char *format,
 }
 
 /**
+ * st_cli_note_threads:
+ * @threads: the thread count asked for
+ *
+ * Tells on standard error when @threads is more than the processors
+ * this process may use.  The extra threads then take turns on the
+ * processors and make each step slower, not faster, so a user who asked
+ * for them should know.  Standard output stays clean for scripts that
+ * read it.
+ */
+void
+st_cli_note_threads (int threads)
+{
+  guint processors = g_get_num_processors ();
+
+  if (threads <= 0 || (guint) threads <= processors)
+    return;
+
+  g_printerr (ngettext ("%s: note: --threads %d is more than the %u processor this computer "
+                        "lets the program use; the extra threads wait their turn and make "
+                        "training slower.\n",
+                        "%s: note: --threads %d is more than the %u processors this computer "
+                        "lets the program use; the extra threads wait their turn and make "
+                        "training slower.\n",
+                        processors),
+              g_get_prgname (), threads, processors);
+}
+
+/**
  * st_cli_number:
  * @value: a number
  * @format: a printf conversion for one double, such as "%.6g"

@@ -36,6 +36,7 @@ int         st_cli_fail        (const char      *context,
                                 const GError    *error);
 int         st_cli_usage_error (const char      *format,
                                 ...) G_GNUC_PRINTF (1, 2);
+void        st_cli_note_threads (int             threads);
 const char *st_cli_number      (double           value,
                                 const char      *format,
                                 char            *buffer);

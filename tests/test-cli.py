@@ -34,14 +34,21 @@ def test(function):
     return function
 
 
-def run(*args, expect=0):
-    """Run the tool in the C locale; return its output, failing on another exit status."""
+def run_split(*args, expect=0):
+    """Run the tool in the C locale; return its standard output and error apart,
+    failing on another exit status."""
     environment = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="")
     done = subprocess.run([CLI, *args], capture_output=True, text=True, env=environment)
     if done.returncode != expect:
         raise AssertionError(f"{' '.join(args)} exited {done.returncode}, expected {expect}:\n"
                              f"{done.stdout}{done.stderr}")
-    return done.stdout + done.stderr
+    return done.stdout, done.stderr
+
+
+def run(*args, expect=0):
+    """Run the tool in the C locale; return its output, failing on another exit status."""
+    stdout, stderr = run_split(*args, expect=expect)
+    return stdout + stderr
 
 
 def write(directory, name, text):
@@ -352,8 +359,8 @@ def bench_prints_one_json_line():
         weights = write(directory, "w.mtx", "%%MatrixMarket matrix coordinate real general\n"
                                             "3 3 4\n1 1 0.5\n1 3 -1\n2 2 2\n3 1 0.25\n")
         for storage in ("csr", "csc", "coo"):
-            output = run("bench", "--weights", weights, "--batch", "4", "--steps", "2",
-                         "--threads", "2", "--format", storage)
+            output, _ = run_split("bench", "--weights", weights, "--batch", "4", "--steps", "2",
+                                  "--threads", "2", "--format", storage)
             lines = output.strip().splitlines()
             assert len(lines) == 1, output
             record = json.loads(lines[0])
@@ -363,6 +370,25 @@ def bench_prints_one_json_line():
             assert record["batch"] == 4
             assert record["threads"] == 2
             assert record["median_step_s"] > 0
+
+
+@test
+def more_threads_than_processors_are_noted():
+    """The note goes to standard error and names both counts; standard
+    output keeps its one JSON line for scripts."""
+    processors = len(os.sched_getaffinity(0))
+    with tempfile.TemporaryDirectory() as directory:
+        weights = write(directory, "w.mtx", "%%MatrixMarket matrix coordinate real general\n"
+                                            "2 2 2\n1 2 0.5\n2 1 0.5\n")
+        output, errors = run_split("bench", "--weights", weights, "--batch", "2", "--steps", "1",
+                                   "--threads", str(processors + 1))
+        assert len(output.strip().splitlines()) == 1, output
+        assert json.loads(output)["threads"] == processors + 1
+        assert f"--threads {processors + 1} is more than the {processors} processor" in errors, errors
+
+        output, errors = run_split("bench", "--weights", weights, "--batch", "2", "--steps", "1",
+                                   "--threads", str(processors))
+        assert "note:" not in errors, errors
 
 
 @test

@@ -137,6 +137,18 @@ st_preferences_window_new (GtkWindow *parent)
   GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *appearance = adw_preferences_group_new ();
   GtkWidget *training = adw_preferences_group_new ();
+  guint processors = g_get_num_processors ();
+  /* More threads than processors take turns and slow every step down,
+   * which a user raising the count would not expect. */
+  g_autofree char *threads_note =
+    g_strdup_printf (ngettext ("For the sparse kernels; results are identical for every count. "
+                               "This computer offers %u processor: more threads only slow "
+                               "training down",
+                               "For the sparse kernels; results are identical for every count. "
+                               "This computer offers %u processors: more threads only slow "
+                               "training down",
+                               processors),
+                     processors);
 
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
@@ -153,8 +165,7 @@ st_preferences_window_new (GtkWindow *parent)
   add_spin_row (ADW_PREFERENCES_GROUP (training), settings, "snapshot-interval", _("S_napshot interval"),
                 _("Steps between the snapshots of the history timeline"), 1, 1000000);
   add_spin_row (ADW_PREFERENCES_GROUP (training), settings, "threads", _("_Threads"),
-                _("For the sparse kernels; results are identical for every count"), 1,
-                ST_PARALLEL_MAX_THREADS);
+                threads_note, 1, ST_PARALLEL_MAX_THREADS);
   add_choice_row (ADW_PREFERENCES_GROUP (training), settings, "default-layout", _("Default _layout"),
                   _("Of new networks and imported patterns"), layouts);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (training));

@@ -7,9 +7,14 @@
  * open a lesson or a built-in data set first.
  */
 
+/* For sched_getaffinity(), which counts the processors independently of
+ * GLib. */
+#define _GNU_SOURCE
+
 #include "config.h"
 
 #include <math.h>
+#include <sched.h>
 #include <string.h>
 
 #include "st-cost-plot.h"
@@ -576,6 +581,91 @@ test_generators (Fixture       *fixture,
   g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, 0.5);
 }
 
+/* The preferences row whose title is @title, searched depth first. */
+static AdwActionRow *
+find_action_row (GtkWidget  *root,
+                 const char *title)
+{
+  if (ADW_IS_ACTION_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return ADW_ACTION_ROW (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwActionRow *found = find_action_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWindow *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_PREFERENCES_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+/* The threads row names the processors this process may use, counted
+ * here from the kernel's affinity mask, and its spin button stops at
+ * the schema's maximum. */
+static void
+test_preferences_threads (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) key = NULL;
+  g_autoptr(GVariant) range = NULL;
+  g_autoptr(GVariant) limits = NULL;
+  g_autofree char *expected = NULL;
+  const char *type;
+  cpu_set_t mask;
+  GtkWindow *preferences;
+  AdwActionRow *row;
+  GtkWidget *spin;
+  guint lowest;
+  guint highest;
+
+  g_assert_cmpint (sched_getaffinity (0, sizeof mask, &mask), ==, 0);
+  expected = g_strdup_printf (" %d processor", CPU_COUNT (&mask));
+
+  g_action_group_activate_action (G_ACTION_GROUP (test_application), "preferences", NULL);
+  run_for (100);
+  preferences = find_preferences ();
+  g_assert_nonnull (preferences);
+
+  row = find_action_row (GTK_WIDGET (preferences), "_Threads");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), expected));
+
+  schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
+                                            APPLICATION_ID, TRUE);
+  key = g_settings_schema_get_key (schema, "threads");
+  range = g_settings_schema_key_get_range (key);
+  g_variant_get (range, "(&sv)", &type, &limits);
+  g_assert_cmpstr (type, ==, "range");
+  g_variant_get (limits, "(uu)", &lowest, &highest);
+
+  spin = find_widget_by_type (GTK_WIDGET (row), GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (spin);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (spin))),
+                     ==, highest);
+  gtk_window_destroy (preferences);
+}
+
 /* New Network builds a 2-16-2 network for the worked example's data
  * after the question about unsaved changes. */
 static void
@@ -965,6 +1055,7 @@ main (int   argc,
   ADD ("degenerate-layers", test_degenerate_layers);
   ADD ("shortcuts-window", test_shortcuts_window);
   ADD ("long-run-records", test_long_run_records);
+  ADD ("preferences-threads", test_preferences_threads);
 
 #undef ADD
 
