@@ -283,15 +283,23 @@ choose_columns (CsvState  *state,
   if (n_outputs >= 2)
     g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
                  /* Translators: a file name, a line number, then numbers of columns. */
-                 _("%s: line %s has %u columns, but the network expects %u input columns "
-                   "followed by either %u target columns (%u in all) or one class-label column"),
+                 ngettext ("%s: line %s has %u column, but the network expects %u input columns "
+                           "followed by either %u target columns (%u in all) or one class-label "
+                           "column",
+                           "%s: line %s has %u columns, but the network expects %u input columns "
+                           "followed by either %u target columns (%u in all) or one class-label "
+                           "column",
+                           n_columns),
                  st_line_reader_get_name (state->reader), line_number,
                  n_columns, n_inputs, n_outputs, n_inputs + n_outputs);
   else
     g_set_error (error, ST_ERROR, ST_ERROR_MISMATCH,
                  /* Translators: a file name, a line number, then numbers of columns. */
-                 _("%s: line %s has %u columns, but the network expects %u input columns "
-                   "followed by %u target columns (%u in all)"),
+                 ngettext ("%s: line %s has %u column, but the network expects %u input columns "
+                           "followed by %u target columns (%u in all)",
+                           "%s: line %s has %u columns, but the network expects %u input columns "
+                           "followed by %u target columns (%u in all)",
+                           n_columns),
                  st_line_reader_get_name (state->reader), line_number,
                  n_columns, n_inputs, n_outputs, n_inputs + n_outputs);
   return FALSE;

@@ -184,6 +184,7 @@ static const BadData bad_data[] = {
   { "many-ragged", "x1,x2,label\n0.5,1.5,1\n1\n2\n3\n4\n5\n6\n7\n8\n9\n", 2, 2,
     { "line 3 has 1 column,", "line 10 has 1 column", "and 1 more line differs" } },
   { "wrong-width", "1,2,3,4,5\n", 2, 2, { "line 1 has 5 columns", "2 input columns" } },
+  { "one-column", "7\n", 2, 2, { "line 1 has 1 column,", "2 input columns" } },
   { "too-many-classes", "1,2,a\n3,4,b\n5,6,c\n", 2, 2, { "line 3", "“c”", "2 outputs" } },
   { "label-beyond-outputs", "1,2,0\n3,4,7\n", 2, 3, { "line 2", "“7”", "count from 0" } },
   { "no-data", "x1,x2,label\n\n", 2, 2, { "no data lines" } },
