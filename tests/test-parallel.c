@@ -1,15 +1,22 @@
-/* test-parallel.c: the thread team's hand-overs, awake and asleep
+/* test-parallel.c: the thread team's hand-overs, awake and asleep, and
+ * where its helper runs
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The team wakes a helper or the caller only when it sleeps, which saves
- * two system calls per job.  A missed wake-up would hang a job, so each test
- * forces one side to fall asleep: a helper between two jobs, or the
- * caller while a helper is still working.  Every test counts the runs of
- * each member, so a job that ran twice or not at all fails too.
+ * two system calls per job.  A missed wake-up would hang a job, so each
+ * hand-over test forces one side to fall asleep: a helper between two
+ * jobs, or the caller while a helper is still working.  These tests
+ * count the runs of each member, so a job that ran twice or not at all
+ * fails too.
  */
 
+/* For sched_getcpu() and the CPU_* affinity macros. */
+#define _GNU_SOURCE
+
 #include "config.h"
+
+#include <sched.h>
 
 #include "st-parallel.h"
 
@@ -160,6 +167,79 @@ test_barrier (void)
   assert_runs (&counts, 2, 2000);
 }
 
+typedef struct
+{
+  gint caller_cpu;          /* the processor the caller is pinned to */
+  gboolean crowd;           /* the first job: the helper joins the caller */
+  volatile gint helper_cpu; /* where the helper ran its part of a job */
+} Placement;
+
+/* In the crowding job, the helper moves itself onto the caller's
+ * processor and then allows every processor again, which does not move
+ * it back.  In every job it records where it runs. */
+static void
+place_run (gpointer data,
+           guint    worker,
+           guint    n_workers)
+{
+  Placement *placement = data;
+
+  if (worker == 0)
+    return;
+
+  if (placement->crowd)
+    {
+      cpu_set_t allowed;
+      cpu_set_t only;
+
+      g_assert_cmpint (sched_getaffinity (0, sizeof allowed, &allowed), ==, 0);
+      CPU_ZERO (&only);
+      CPU_SET (placement->caller_cpu, &only);
+      g_assert_cmpint (sched_setaffinity (0, sizeof only, &only), ==, 0);
+      g_assert_cmpint (sched_setaffinity (0, sizeof allowed, &allowed), ==, 0);
+    }
+
+  g_atomic_int_set (&placement->helper_cpu, sched_getcpu ());
+}
+
+/* A helper that finds itself on the caller's processor at the start of
+ * a job moves to another, so the two do not take turns on one.  The
+ * caller is pinned so that only the helper can move. */
+static void
+test_helper_leaves_caller_cpu (void)
+{
+  g_autoptr(StParallel) parallel = NULL;
+  Placement placement = { 0 };
+  cpu_set_t allowed;
+  cpu_set_t only;
+
+  if (g_get_num_processors () < 2)
+    {
+      g_test_skip ("needs two processors");
+      return;
+    }
+
+  parallel = st_parallel_new (2);
+  g_assert_cmpint (sched_getaffinity (0, sizeof allowed, &allowed), ==, 0);
+  placement.caller_cpu = sched_getcpu ();
+  CPU_ZERO (&only);
+  CPU_SET (placement.caller_cpu, &only);
+  g_assert_cmpint (sched_setaffinity (0, sizeof only, &only), ==, 0);
+
+  placement.crowd = TRUE;
+  st_parallel_run (parallel, ST_PARALLEL_MIN_WORK, place_run, &placement);
+  g_assert_cmpint (g_atomic_int_get (&placement.helper_cpu), ==, placement.caller_cpu);
+
+  placement.crowd = FALSE;
+  for (guint job = 0; job < 10; job++)
+    {
+      st_parallel_run (parallel, ST_PARALLEL_MIN_WORK, place_run, &placement);
+      g_assert_cmpint (g_atomic_int_get (&placement.helper_cpu), !=, placement.caller_cpu);
+    }
+
+  g_assert_cmpint (sched_setaffinity (0, sizeof allowed, &allowed), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -171,6 +251,7 @@ main (int    argc,
   g_test_add_func ("/engine/parallel/sleeping-helpers", test_sleeping_helpers);
   g_test_add_func ("/engine/parallel/sleeping-caller", test_sleeping_caller);
   g_test_add_func ("/engine/parallel/barrier", test_barrier);
+  g_test_add_func ("/engine/parallel/helper-leaves-caller-cpu", test_helper_leaves_caller_cpu);
 
   return g_test_run ();
 }
