@@ -211,13 +211,13 @@ st_cli_usage_error (const char *format,
 
 /**
  * st_cli_note_threads:
- * @threads: the thread count asked for
+ * @threads: the requested thread count
  *
- * Tells on standard error when @threads is more than the processors
- * this process may use.  The extra threads then take turns on the
- * processors and make each step slower, not faster, so a user who asked
- * for them should know.  Standard output stays clean for scripts that
- * read it.
+ * Prints a note on standard error when @threads is more than the
+ * processors this process may use.  The extra threads then take turns on
+ * the processors and make each step slower, not faster, so a user who
+ * requested them should know.  Standard output stays clean for scripts
+ * that read it.
  */
 void
 st_cli_note_threads (int threads)

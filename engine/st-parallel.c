@@ -120,11 +120,11 @@ pause_briefly (guint round)
  * load balancer separates them only when it stops counting them as cache
  * hot.  On a 2-core virtual machine that took tens of milliseconds, and
  * half of the 30-step s1 benchmark runs on 2 threads were slower than on
- * 1 thread.  Narrowing the
- * helper's affinity to the other processors migrates it at once.
- * Restoring the affinity straight after leaves nothing pinned, so the
- * scheduler stays free to move it later.  When the helper runs elsewhere,
- * as it usually does, this costs one sched_getcpu() call. */
+ * 1 thread.  Narrowing the helper's affinity to the other processors
+ * migrates it at once.  Restoring the affinity straight after leaves
+ * nothing pinned, so the scheduler stays free to move it later.  When
+ * the helper runs elsewhere, as it usually does, this costs one
+ * sched_getcpu() call. */
 static void
 leave_caller_cpu (gint caller_cpu)
 {
@@ -308,7 +308,7 @@ st_parallel_run (StParallel     *parallel,
   parallel->members = parallel->n_threads;
   parallel->function = function;
   parallel->data = data;
-  parallel->caller_cpu = get_current_cpu ();
+  parallel->caller_cpu = parallel->spread ? get_current_cpu () : -1;
   g_atomic_int_set (&parallel->pending, (gint) parallel->n_threads - 1);
   g_atomic_int_inc (&parallel->job);
   if (g_atomic_int_get (&parallel->sleeping_helpers) > 0)

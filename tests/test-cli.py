@@ -35,8 +35,8 @@ def test(function):
 
 
 def run_split(*args, expect=0):
-    """Run the tool in the C locale; return its standard output and error apart,
-    failing on another exit status."""
+    """Run the tool in the C locale and return its standard output and error
+    separately.  Fail on another exit status."""
     environment = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="")
     done = subprocess.run([CLI, *args], capture_output=True, text=True, env=environment)
     if done.returncode != expect:
@@ -374,7 +374,7 @@ def bench_prints_one_json_line():
 
 @test
 def more_threads_than_processors_are_noted():
-    """The note goes to standard error and names both counts; standard
+    """The note goes to standard error and names both counts.  Standard
     output keeps its one JSON line for scripts."""
     processors = len(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory() as directory:

@@ -170,7 +170,7 @@ test_barrier (void)
 typedef struct
 {
   gint caller_cpu;          /* the processor the caller is pinned to */
-  gboolean crowd;           /* the first job: the helper joins the caller */
+  gboolean crowd;           /* whether this job moves the helper to the caller */
   volatile gint helper_cpu; /* where the helper ran its part of a job */
 } Placement;
 

@@ -581,44 +581,6 @@ test_generators (Fixture       *fixture,
   g_assert_cmpfloat (entry_value (fixture, 0, 1), ==, 0.5);
 }
 
-/* The preferences row whose title is @title, searched depth first. */
-static AdwActionRow *
-find_action_row (GtkWidget  *root,
-                 const char *title)
-{
-  if (ADW_IS_ACTION_ROW (root) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return ADW_ACTION_ROW (root);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwActionRow *found = find_action_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWindow *
-find_preferences (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_PREFERENCES_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
 /* The threads row names the processors this process may use, counted
  * here from the kernel's affinity mask, and its spin button stops at
  * the schema's maximum. */
@@ -634,7 +596,7 @@ test_preferences_threads (Fixture       *fixture,
   const char *type;
   cpu_set_t mask;
   GtkWindow *preferences;
-  AdwActionRow *row;
+  GtkWidget *row;
   GtkWidget *spin;
   guint lowest;
   guint highest;
@@ -644,12 +606,12 @@ test_preferences_threads (Fixture       *fixture,
 
   g_action_group_activate_action (G_ACTION_GROUP (test_application), "preferences", NULL);
   run_for (100);
-  preferences = find_preferences ();
+  preferences = find_toplevel (fixture, ADW_TYPE_PREFERENCES_WINDOW, "preferences");
   g_assert_nonnull (preferences);
 
-  row = find_action_row (GTK_WIDGET (preferences), "_Threads");
-  g_assert_nonnull (row);
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), expected));
+  row = find_widget_by_name (GTK_WIDGET (preferences), "threads");
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), expected));
 
   schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
                                             APPLICATION_ID, TRUE);
@@ -659,7 +621,7 @@ test_preferences_threads (Fixture       *fixture,
   g_assert_cmpstr (type, ==, "range");
   g_variant_get (limits, "(uu)", &lowest, &highest);
 
-  spin = find_widget_by_type (GTK_WIDGET (row), GTK_TYPE_SPIN_BUTTON);
+  spin = find_widget_by_type (row, GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (spin);
   g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (spin))),
                      ==, highest);
