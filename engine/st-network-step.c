@@ -283,9 +283,11 @@ fused_rows_of_batch (const StepJob *job,
   guint groups = batch / ST_LANES;
   gboolean in_registers = layer->activation == ST_ACTIVATION_IDENTITY &&
                           batch % ST_LANES == 0 && (groups == 2 || groups == 4 || groups == 8);
-  int lookahead = ST_ROW_PREFETCH_LINES / MIN ((batch + 7) / 8, 8);
+  int lookahead = ST_ROW_PREFETCH_AHEAD / MIN ((batch + 7) / 8, 8);
+  int burst = ST_ROW_PREFETCH_LINES / MIN ((batch + 7) / 8, 8);
   int requested = rows->start[first];
   int share_end = rows->start[last];
+  int stop;
 
   for (guint i = first; i < last; i++)
     {
@@ -309,12 +311,13 @@ fused_rows_of_batch (const StepJob *job,
         st_vector_accumulate (scratch, start, rows->start[i], rows->start[i + 1],
                               layer->weights->data, rows->position, rows->index, job->x, batch);
 
-      /* Ask for the input rows of the first terms past this row.  They
-       * arrive while this row's error and gradient use inputs already in
-       * cache.  Asked for before the sum, they would compete with its
-       * own. */
+      /* Ask for the input rows of the next terms past this row, at most
+       * a burst of them.  They arrive while this row's error and
+       * gradient use inputs already in cache.  Asked for before the sum,
+       * they would compete with its own. */
       requested = MAX (requested, rows->start[i + 1]);
-      for (; requested < MIN (rows->start[i + 1] + lookahead, share_end); requested++)
+      stop = MIN (MIN (rows->start[i + 1] + lookahead, requested + burst), share_end);
+      for (; requested < stop; requested++)
         st_vector_prefetch_row (job->x + (gsize) rows->index[requested] * batch, batch, 8);
 
       if (in_registers)
