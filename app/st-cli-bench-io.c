@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 
+#include "st-bench-timing.h"
 #include "st-cli.h"
 #include "st-process-memory.h"
 
@@ -24,24 +25,6 @@ typedef struct
   double median_s;
   guint64 peak_rss;    /* bytes, the largest over the repeats */
 } Phase;
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *times,
-        guint   n)
-{
-  qsort (times, n, sizeof (double), compare_doubles);
-  return n % 2 ? times[n / 2] : 0.5 * (times[n / 2 - 1] + times[n / 2]);
-}
 
 /* One plain SGD step leaves no optimizer state, one Adam step leaves two
  * arrays of nnz doubles; either way the model is what training saves. */
@@ -102,7 +85,7 @@ time_saves (const StModel  *model,
       phase->peak_rss = MAX (phase->peak_rss, st_process_get_peak_rss ());
     }
 
-  phase->median_s = median (times, repeat);
+  phase->median_s = st_bench_median (times, repeat);
   return TRUE;
 }
 
@@ -131,7 +114,7 @@ time_loads (GFile   *file,
       st_model_free (model);
     }
 
-  phase->median_s = median (times, repeat);
+  phase->median_s = st_bench_median (times, repeat);
   return TRUE;
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "st-bench-timing.h"
 #include "st-cli.h"
 #include "st-process-memory.h"
 
@@ -147,16 +148,6 @@ restore_weights (StNetwork *network,
     }
 }
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 int
 st_cli_bench_mlp (int    argc,
                   char **argv)
@@ -258,8 +249,7 @@ st_cli_bench_mlp (int    argc,
   for (guint l = 0; l < st_network_get_n_layers (initial); l++)
     nnz += st_layer_get_nnz (st_network_get_layer (initial, l));
 
-  qsort (times, epochs, sizeof (double), compare_doubles);
-  median = epochs % 2 ? times[epochs / 2] : 0.5 * (times[epochs / 2 - 1] + times[epochs / 2]);
+  median = st_bench_median (times, epochs);
 
   /* Field names follow the peers' records of this workload. */
   g_print ("{\"peer\":\"sparse-trainer\",\"variant\":\"mlp_csr\",\"dtype\":\"f64\",\"mode\":\"mlp\","

@@ -19,8 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "st-bench-timing.h"
 #include "st-cli.h"
 #include "st-memory.h"
 #include "st-process-memory.h"
@@ -60,28 +60,6 @@ fill_block (guint64 seed,
     block[k] = symmetric_uniform (seed, k);
 
   return block;
-}
-
-/* Returns: monotonic time in seconds, to the nanosecond: a step of a
- * tiny layer takes less than the microsecond g_get_monotonic_time()
- * resolves. */
-static double
-seconds_now (void)
-{
-  struct timespec now;
-
-  clock_gettime (CLOCK_MONOTONIC, &now);
-  return (double) now.tv_sec + now.tv_nsec * 1e-9;
-}
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
 }
 
 int
@@ -152,7 +130,7 @@ st_cli_bench (int    argc,
 
   for (gint step = 0; step < WARM_UP_STEPS + steps; step++)
     {
-      double started = seconds_now ();
+      double started = st_bench_seconds_now ();
       double cost;
 
       if (!st_network_train_step (network, x, t, (guint) batch, &sgd, LEARNING_RATE, 0.0, &cost,
@@ -160,15 +138,14 @@ st_cli_bench (int    argc,
         return st_cli_fail (_("the step failed"), error);
 
       if (step >= WARM_UP_STEPS)
-        times[step - WARM_UP_STEPS] = seconds_now () - started;
+        times[step - WARM_UP_STEPS] = st_bench_seconds_now () - started;
       if (step == 0)
         first_cost = cost;
       if (step == 9)
         last_cost = cost;
     }
 
-  qsort (times, steps, sizeof (double), compare_doubles);
-  median = steps % 2 ? times[steps / 2] : 0.5 * (times[steps / 2 - 1] + times[steps / 2]);
+  median = st_bench_median (times, steps);
 
   /* Field names follow the peer programs' records, so the peers' report
    * can put this line into its tables. */
