@@ -183,9 +183,11 @@ st_cli_bench_io (int    argc,
                                                "and prints one JSON line."), entries);
   if (!st_cli_parse (context, &argc, &argv, 0))
     return ST_CLI_EXIT_USAGE;
-  if (rows < 1 || cols < 1 || fan_in < 1 || fan_in > cols || repeat < 1)
-    return st_cli_usage_error ("%s", _("--rows, --cols, --fan-in and --repeat must be at least "
-                                       "1, and --fan-in at most --cols."));
+  if (!st_cli_check_at_least ("--rows", rows, 1) || !st_cli_check_at_least ("--cols", cols, 1) ||
+      !st_cli_check_at_least ("--fan-in", fan_in, 1) || !st_cli_check_at_least ("--repeat", repeat, 1))
+    return ST_CLI_EXIT_USAGE;
+  if (fan_in > cols)
+    return st_cli_usage_error (_("--fan-in must be at most --cols (%d), not %d."), cols, fan_in);
 
   model = build_model ((guint) rows, (guint) cols, (guint) fan_in, with_state, &error);
   if (model == NULL)

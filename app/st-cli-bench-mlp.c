@@ -24,6 +24,25 @@
 
 #define WARM_UP_EPOCHS 1
 
+/* The files of --weights, which may be given once per layer, as a comma
+ * list like new's --weights, or both. */
+static GStrv
+split_paths (char **weights)
+{
+  g_autoptr(GStrvBuilder) paths = g_strv_builder_new ();
+
+  for (guint k = 0; weights[k] != NULL; k++)
+    {
+      g_auto(GStrv) parts = g_strsplit (weights[k], ",", -1);
+
+      for (guint p = 0; parts[p] != NULL; p++)
+        if (parts[p][0] != '\0')
+          g_strv_builder_add (paths, parts[p]);
+    }
+
+  return g_strv_builder_end (paths);
+}
+
 static StNetwork *
 build_network (char    **weights,
                GError  **error)
@@ -153,6 +172,7 @@ st_cli_bench_mlp (int    argc,
                   char **argv)
 {
   g_auto(GStrv) weights = NULL;
+  g_auto(GStrv) paths = NULL;
   g_autofree char *data = NULL;
   gint batch = 32;
   gint n_train = 1440;
@@ -161,8 +181,9 @@ st_cli_bench_mlp (int    argc,
   double learning_rate = 2.0;
   GOptionEntry entries[] = {
     { "weights", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &weights,
-      N_("A layer's pattern and initial values as a Matrix Market file; repeat for each layer "
-         "from the input (required)"), N_("W.mtx") },
+      N_("A layer's pattern and initial values as a Matrix Market file, one for each layer from "
+         "the input: repeat the option or separate the files with commas (required)"),
+      N_("W.mtx") },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data,
       N_("The samples as CSV with the class label last (required)"), N_("DATA.csv") },
     { "train", 0, 0, G_OPTION_ARG_INT, &n_train,
@@ -197,12 +218,16 @@ st_cli_bench_mlp (int    argc,
     return ST_CLI_EXIT_USAGE;
   if (weights == NULL || data == NULL)
     return st_cli_usage_error ("%s", _("--weights and --data are required."));
-  if (batch < 1 || n_train < batch || epochs < 1 || threads < 1)
-    return st_cli_usage_error ("%s", _("--batch, --epochs and --threads must be at least 1, and "
-                                       "--train at least --batch."));
+  if (!st_cli_check_at_least ("--batch", batch, 1) || !st_cli_check_at_least ("--train", n_train, batch) ||
+      !st_cli_check_at_least ("--epochs", epochs, 1) || !st_cli_check_at_least ("--threads", threads, 1))
+    return ST_CLI_EXIT_USAGE;
   st_cli_note_threads (threads);
 
-  initial = build_network (weights, &error);
+  paths = split_paths (weights);
+  if (paths[0] == NULL)
+    return st_cli_usage_error ("%s", _("--weights names no file: give one Matrix Market file "
+                                       "for each layer."));
+  initial = build_network (paths, &error);
   if (initial == NULL || !st_network_set_threads (initial, (guint) threads, &error))
     return st_cli_fail (_("cannot build the network"), error);
 

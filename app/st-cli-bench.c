@@ -105,10 +105,12 @@ st_cli_bench (int    argc,
                                                "line."), entries);
   if (!st_cli_parse (context, &argc, &argv, 0) || !st_cli_parse_layout (format, &layout))
     return ST_CLI_EXIT_USAGE;
-  if (weights == NULL || batch < 1)
-    return st_cli_usage_error ("%s", _("--weights and a --batch of at least 1 are required."));
-  if (steps < 1 || threads < 1)
-    return st_cli_usage_error ("%s", _("--steps and --threads must be at least 1."));
+  if (weights == NULL)
+    return st_cli_usage_error ("%s", _("--weights is required: give the layer's Matrix Market "
+                                       "file."));
+  if (!st_cli_check_at_least ("--batch", batch, 1) || !st_cli_check_at_least ("--steps", steps, 1) ||
+      !st_cli_check_at_least ("--threads", threads, 1))
+    return ST_CLI_EXIT_USAGE;
   st_cli_note_threads (threads);
 
   file = g_file_new_for_commandline_arg (weights);

@@ -210,6 +210,30 @@ st_cli_usage_error (const char *format,
 }
 
 /**
+ * st_cli_check_at_least:
+ * @option: the option's name as typed, such as "--batch"
+ * @value: what it was given
+ * @minimum: the smallest value it accepts
+ *
+ * Reports a usage error that names @option, its @value and @minimum,
+ * when @value is less than @minimum.
+ *
+ * Returns: %TRUE when @value is at least @minimum
+ */
+gboolean
+st_cli_check_at_least (const char *option,
+                       int         value,
+                       int         minimum)
+{
+  if (value >= minimum)
+    return TRUE;
+
+  /* TRANSLATORS: the first %s is a command-line option such as --batch. */
+  st_cli_usage_error (_("%s must be at least %d, not %d."), option, minimum, value);
+  return FALSE;
+}
+
+/**
  * st_cli_note_threads:
  * @threads: the requested thread count
  *

@@ -37,6 +37,9 @@ int         st_cli_fail        (const char      *context,
 int         st_cli_usage_error (const char      *format,
                                 ...) G_GNUC_PRINTF (1, 2);
 void        st_cli_note_threads (int             threads);
+gboolean    st_cli_check_at_least (const char    *option,
+                                   int            value,
+                                   int            minimum);
 const char *st_cli_number      (double           value,
                                 const char      *format,
                                 char            *buffer);

@@ -447,13 +447,39 @@ def bench_mlp_matches_numpy():
             scipy.io.mmwrite(paths[-1], scipy.sparse.coo_matrix(w), precision=17)
         rows = [",".join(repr(v) for v in x[s]) + f",{labels[s]}" for s in range(20)]
         data = write(directory, "data.csv", "\n".join(rows) + "\n")
-        output = run("bench-mlp", "--weights", paths[0], "--weights", paths[1], "--data", data,
-                     "--train", "12", "--batch", "4", "--lr", "0.5", "--epochs", "2")
-    record = json.loads(output.strip().splitlines()[-1])
-    assert record["nnz"] == np.count_nonzero(w1) + np.count_nonzero(w2)
-    assert abs(record["loss_last_step"] - last_cost) <= 1e-13 * last_cost, (record, last_cost)
-    assert abs(record["test_acc"] - expected) < 1e-4, (record, expected)
-    assert record["epoch_median_s"] > 0
+        options = ("--data", data, "--train", "12", "--batch", "4", "--lr", "0.5", "--epochs", "2")
+        # The layers' files repeat --weights, or go in one comma list as
+        # new's --weights takes them.
+        outputs = [run("bench-mlp", "--weights", paths[0], "--weights", paths[1], *options),
+                   run("bench-mlp", "--weights", ",".join(paths), *options)]
+    for output in outputs:
+        record = json.loads(output.strip().splitlines()[-1])
+        assert record["nnz"] == np.count_nonzero(w1) + np.count_nonzero(w2)
+        assert abs(record["loss_last_step"] - last_cost) <= 1e-13 * last_cost, (record, last_cost)
+        assert abs(record["test_acc"] - expected) < 1e-4, (record, expected)
+        assert record["epoch_median_s"] > 0
+
+
+@test
+def bench_counts_name_the_value():
+    with tempfile.TemporaryDirectory() as directory:
+        weights = write(directory, "w.mtx", "%%MatrixMarket matrix coordinate real general\n"
+                                            "2 2 2\n1 2 0.5\n2 1 0.5\n")
+        cases = (
+            (("bench", "--weights", weights, "--batch", "0"), "--batch must be at least 1, not 0"),
+            (("bench", "--weights", weights, "--batch", "1", "--steps=-2"),
+             "--steps must be at least 1, not -2"),
+            (("bench", "--batch", "1"), "--weights is required"),
+            (("bench-io", "--dir", directory, "--repeat", "0"), "--repeat must be at least 1, not 0"),
+            (("bench-io", "--dir", directory, "--cols", "5", "--fan-in", "6"),
+             "--fan-in must be at most --cols (5), not 6"),
+            (("bench-mlp", "--weights", weights, "--data", "x.csv", "--train", "3"),
+             "--train must be at least 32, not 3"),
+            (("bench-mlp", "--weights", ",", "--data", "x.csv"), "--weights names no file"),
+        )
+        for arguments, message in cases:
+            output = run(*arguments, expect=2)
+            assert message in output, (arguments, output)
 
 
 @test
