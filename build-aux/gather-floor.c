@@ -124,7 +124,8 @@ main (int    argc,
 
   if (argc < 3 || argc > 5)
     {
-      fprintf (stderr, "Usage: gather-floor WEIGHTS.mtx BATCH [STEPS [THREADS]]\n");
+      fprintf (stderr, "Usage: gather-floor WEIGHTS.mtx BATCH [STEPS [THREADS]]\n"
+                       "STEPS defaults to 200 and THREADS to 2.\n");
       return 2;
     }
   batch = parse_count (argv[2], "batch", 4096);
