@@ -225,8 +225,12 @@ st_cli_bench_mlp (int    argc,
 
   paths = split_paths (weights);
   if (paths[0] == NULL)
-    return st_cli_usage_error ("%s", _("--weights names no file: give one Matrix Market file "
-                                       "for each layer."));
+    {
+      g_autofree char *given = g_strjoinv (",", weights);
+
+      return st_cli_usage_error (_("--weights “%s” names no file: give one Matrix Market file "
+                                   "for each layer."), given);
+    }
   initial = build_network (paths, &error);
   if (initial == NULL || !st_network_set_threads (initial, (guint) threads, &error))
     return st_cli_fail (_("cannot build the network"), error);

@@ -475,7 +475,7 @@ def bench_counts_name_the_value():
              "--fan-in must be at most --cols (5), not 6"),
             (("bench-mlp", "--weights", weights, "--data", "x.csv", "--train", "3"),
              "--train must be at least 32, not 3"),
-            (("bench-mlp", "--weights", ",", "--data", "x.csv"), "--weights names no file"),
+            (("bench-mlp", "--weights", ",", "--data", "x.csv"), "--weights “,” names no file"),
         )
         for arguments, message in cases:
             output = run(*arguments, expect=2)
