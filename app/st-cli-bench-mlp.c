@@ -24,8 +24,9 @@
 
 #define WARM_UP_EPOCHS 1
 
-/* The files of --weights, which may be given once per layer, as a comma
- * list like new's --weights, or both. */
+/* Splits the --weights values into one path per layer.  Each value names
+ * one file or a comma list of files, as new's --weights does, and empty
+ * names are skipped. */
 static GStrv
 split_paths (char **weights)
 {
@@ -226,10 +227,10 @@ st_cli_bench_mlp (int    argc,
   paths = split_paths (weights);
   if (paths[0] == NULL)
     {
-      g_autofree char *given = g_strjoinv (",", weights);
+      g_autofree char *weights_text = g_strjoinv (",", weights);
 
       return st_cli_usage_error (_("--weights “%s” names no file: give one Matrix Market file "
-                                   "for each layer."), given);
+                                   "for each layer."), weights_text);
     }
   initial = build_network (paths, &error);
   if (initial == NULL || !st_network_set_threads (initial, (guint) threads, &error))

@@ -30,7 +30,8 @@
 #define WARM_UP_STEPS 3
 #define DOUBLES_PER_LINE 8
 
-/* As the fused step: many small chunks, taken by whichever thread is free. */
+/* Chunks of rows per thread, as in the fused step: many small chunks,
+ * each taken by whichever thread is free. */
 #define CHUNKS_PER_MEMBER 16
 
 typedef struct
@@ -70,12 +71,12 @@ gather_share (gpointer data,
         }
     }
 
-  /* Kept, so that the compiler cannot drop the loads. */
+  /* Stored so that the compiler keeps the loads. */
   job->sink[worker] = sum;
 }
 
-/* Row offsets of @mtx's entries, which st_mtx_read() returns in row-major
- * order. */
+/* Returns the offset of each row's first entry in @mtx, plus the end,
+ * since st_mtx_read() returns the entries in row-major order. */
 static gsize *
 row_starts (const StMtx *mtx)
 {

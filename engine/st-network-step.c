@@ -283,8 +283,9 @@ fused_rows_of_batch (const StepJob *job,
   guint groups = batch / ST_LANES;
   gboolean in_registers = layer->activation == ST_ACTIVATION_IDENTITY &&
                           batch % ST_LANES == 0 && (groups == 2 || groups == 4 || groups == 8);
-  int lookahead = ST_ROW_PREFETCH_AHEAD / MIN ((batch + 7) / 8, 8);
-  int burst = ST_ROW_PREFETCH_LINES / MIN ((batch + 7) / 8, 8);
+  int lines_per_term = MIN ((batch + 7) / 8, 8);
+  int lookahead = ST_ROW_PREFETCH_AHEAD / lines_per_term;
+  int burst = ST_ROW_PREFETCH_LINES / lines_per_term;
   int requested = rows->start[first];
   int share_end = rows->start[last];
   int stop;
@@ -311,10 +312,10 @@ fused_rows_of_batch (const StepJob *job,
         st_vector_accumulate (scratch, start, rows->start[i], rows->start[i + 1],
                               layer->weights->data, rows->position, rows->index, job->x, batch);
 
-      /* Ask for the input rows of the next terms past this row, at most
+      /* Request the input rows of the next terms past this row, at most
        * a burst of them.  They arrive while this row's error and
-       * gradient use inputs already in cache.  Asked for before the sum,
-       * they would compete with its own. */
+       * gradient use inputs already in cache.  Requested before the sum,
+       * they would compete with its own loads. */
       requested = MAX (requested, rows->start[i + 1]);
       stop = MIN (MIN (rows->start[i + 1] + lookahead, requested + burst), share_end);
       for (; requested < stop; requested++)

@@ -177,12 +177,12 @@ st_vector_axpy (double       *y,
       }                                                                                \
   } G_STMT_END
 
-/* Most cache lines of source rows that the fused step requests after a
- * row's forward sum: about as many misses as one core keeps in flight
+/* The most cache lines of source rows that the fused step requests after
+ * a row's forward sum: about as many misses as one core keeps in flight
  * (an estimate, found by measuring 16, 24, 32 and 48 lines). */
 #define ST_ROW_PREFETCH_LINES 32
 
-/* Farthest those requests run past the current row's end, in cache
+/* How far those requests may run past the current row's end, in cache
  * lines.  Short rows (6.5 terms on s4) then have their inputs requested
  * several rows before their sums: 256 lines took 0.91 of the time of 32
  * on s4, and 128 or 512 about the same as 256.  Long rows are unchanged,
