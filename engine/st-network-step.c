@@ -257,9 +257,11 @@ row_gradient_from_memory (const StepJob *job,
  * row.  The row's pre-activation, activation and dz live only in
  * registers or in the member's scratch rows, because nothing needs them
  * after the step.  Kept out of the network's batch-sized arrays, they
- * leave the shared cache to the inputs the rows gather.  A linear unit
- * with a batch of 16, 32 or 64 keeps the row in registers from the
- * forward sum to the gradient.  Other rows are stored and loaded twice.
+ * leave the shared cache to the inputs the rows gather.  With AVX-512,
+ * a linear unit with a batch of 16, 32 or 64 keeps the row in registers
+ * from the forward sum to the gradient.  Other rows are stored and
+ * loaded twice, and so is every row in the kernels' narrow forms
+ * (ST_USE_QUADS()), whose 16 registers cannot hold a row.
  * Everything it calls is inlined, so a row costs no function call; for
  * a 65536-row layer that matters.
  *
@@ -281,7 +283,7 @@ fused_rows_of_batch (const StepJob *job,
   const StTraversal *rows = &layer->by_row;
   double inverse = 1.0 / ((double) st_layer_get_rows (layer) * batch);
   guint groups = batch / ST_LANES;
-  gboolean in_registers = layer->activation == ST_ACTIVATION_IDENTITY &&
+  gboolean in_registers = !ST_USE_QUADS () && layer->activation == ST_ACTIVATION_IDENTITY &&
                           batch % ST_LANES == 0 && (groups == 2 || groups == 4 || groups == 8);
   int lines_per_term = MIN ((batch + 7) / 8, 8);
   int lookahead = ST_ROW_PREFETCH_AHEAD / lines_per_term;
