@@ -56,9 +56,13 @@ typedef double StQuad __attribute__ ((vector_size (4 * sizeof (double))));
  * of the 16 AVX registers, and GCC keeps the wide forms' sums on the
  * stack: s1's step took 4 times as long as with AVX-512 on the same
  * core.  The loader picks the x86-64-v3 clone exactly on such
- * processors, so the processor's features identify the running clone.  Older
- * processors and other architectures keep the wide forms.  The choice
- * changes the speed only, never a result. */
+ * processors, so the processor's features identify the running clone.
+ * The choice changes the speed only, never a result.
+ *
+ * TODO: the x86-64 baseline clone keeps the wide forms, whose sums GCC
+ * also keeps on the stack with SSE2 (74 to 190 cycles a term in a test
+ * program); it needs vectors of 2 doubles.  Other architectures keep
+ * the wide forms too, not measured. */
 #if defined(__AVX512F__)
 #define ST_USE_QUADS() FALSE
 #elif defined(__AVX2__)
