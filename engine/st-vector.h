@@ -59,10 +59,10 @@ typedef double StQuad __attribute__ ((vector_size (4 * sizeof (double))));
  * processors, so the processor's features identify the running clone.
  * The choice changes the speed only, never a result.
  *
- * TODO: the x86-64 baseline clone keeps the wide forms, whose sums GCC
- * also keeps on the stack with SSE2 (74 to 190 cycles a term in a test
- * program); it needs vectors of 2 doubles.  Other architectures keep
- * the wide forms too, not measured. */
+ * TODO: the x86-64 baseline clone keeps the wide forms.  With SSE2, GCC
+ * keeps their sums on the stack too (74 to 190 cycles a term in a test
+ * program), so that clone needs vectors of 2 doubles.  Other
+ * architectures keep the wide forms as well, not measured. */
 #if defined(__AVX512F__)
 #define ST_USE_QUADS() FALSE
 #elif defined(__AVX2__)
@@ -240,10 +240,11 @@ st_vector_prefetch_row (const double *row,
  * AVX-512's 32 vector registers. */
 #define ST_MAX_GROUPS 8
 
-/* The lane groups of a tile in the narrow forms: the even and odd sums
+/* The lane groups of a tile in the narrow forms.  The even and odd sums
  * of two groups take 8 of AVX2's 16 registers, which leaves room for
- * the weights and the loads.  Measured on s1's rows with inputs in the
- * first-level cache: 8.7 cycles a term, against 12.1 for one group. */
+ * the weights and the loads.  In a test program with AVX2, over s1's
+ * rows and inputs in L1, two groups took 8.7 cycles a term and one
+ * group 12.1. */
 #define ST_NARROW_GROUPS 2
 
 /* Sums the terms into @sums for the samples [b0, b0 + 8 @groups), in the
@@ -423,8 +424,8 @@ st_vector_accumulate_wide (double        *y,
 
 /* Sums the terms for the samples [b0, b0 + 8 @groups) in quads, in the
  * order st_vector_accumulate() states, and stores them.  @groups is a
- * constant of 1 or 2: the even and odd sums then take 4 or 8 of AVX2's
- * 16 registers. */
+ * constant of 1 or 2, so the even and odd sums take 4 or 8 of AVX2's 16
+ * registers. */
 ST_VECTOR_INLINE void
 st_vector_accumulate_quads (double        *y,
                             double         start,
@@ -510,7 +511,7 @@ st_vector_accumulate_narrow (double        *y,
   for (; b0 + ST_NARROW_GROUPS * ST_LANES <= batch; b0 += ST_NARROW_GROUPS * ST_LANES)
     st_vector_accumulate_quads (y, start, first, end, weights, positions, indices, source, batch,
                                 b0, ST_NARROW_GROUPS);
-  if (ST_NARROW_GROUPS > 1 && b0 + ST_LANES <= batch)
+  if (b0 + ST_LANES <= batch)
     {
       st_vector_accumulate_quads (y, start, first, end, weights, positions, indices, source,
                                   batch, b0, 1);
@@ -540,8 +541,9 @@ st_vector_accumulate_narrow (double        *y,
  * y = (start + first sum) + second sum.  Two independent sums keep the
  * processor's adders busy; the order depends only on the terms, so every
  * layout and thread count gives the same bits.  Tiles of up to 64 samples
- * stay in registers across the terms; the tile widths change no bit,
- * since every sample's sums are its own.
+ * (16 in the narrow form, ST_USE_QUADS()) stay in registers across the
+ * terms.  The tile widths change no bit, since every sample's sums are
+ * its own.
  */
 ST_VECTOR_INLINE void
 st_vector_accumulate (double        *y,
@@ -733,7 +735,7 @@ st_vector_dot_terms_narrow (double        *results,
       StQuad totals;
       int count = MIN (end - e, 4);
 
-      /* A missing term repeats the last one; its sums are not stored. */
+      /* A missing term repeats the last one, and its sums are not stored. */
 #pragma GCC unroll 4
       for (int k = 0; k < 4; k++)
         rows[k] = source + (gsize) indices[e + MIN (k, count - 1)] * batch;
@@ -837,11 +839,13 @@ st_vector_dot_terms_wide (double        *results,
  * @batch: row length
  *
  * Stores st_vector_dot (a, source[index_e], batch) for every term, with
- * the same bits.  The terms go eight at a time, so that every term shares
- * the shuffled lane totals (ST_TOTAL_EIGHT()).  A last group of fewer is
- * padded with zero sums.  Padding changes no stored bit, because each
- * lane of the totals depends on its own term only.  Batches of 8, 16,
- * 32 and 64 keep @a in registers.
+ * the same bits.  The wide form takes the terms eight at a time, so that
+ * every term shares the shuffled lane totals (ST_TOTAL_EIGHT()).  A last
+ * group of fewer is padded with zero sums.  Padding changes no stored
+ * bit, because each lane of the totals depends on its own term only.
+ * Batches of 8, 16, 32 and 64 keep @a in registers there.  The narrow
+ * form (ST_USE_QUADS()) takes four terms at a time and reads @a from
+ * memory.
  *
  * Returns: the sum of the squares of the stored results, in no fixed
  * order: callers use it only to ask whether the gradient is finite

@@ -53,8 +53,8 @@ fill_terms (Terms   *terms,
   g_rand_free (rand);
 }
 
-/* y[b] = (start + terms 0, 2, 4, ...) + (terms 1, 3, 5, ...), one sample
- * at a time. */
+/* Computes y[b] = (start + terms 0, 2, 4, ...) + (terms 1, 3, 5, ...),
+ * one sample at a time. */
 static void
 reference_accumulate (const Terms *terms,
                       double       start,
