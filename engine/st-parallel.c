@@ -13,8 +13,9 @@
  * sums over elements run in element order after a barrier.  This keeps
  * results independent of the thread count and of which thread computed
  * an element.  Most kernels give each member a share fixed by its index.
- * The fused training step lets members take chunks of rows as they
- * become free, and the two rules above keep that deterministic too.
+ * The fused training step gives each member a range of chunks of rows,
+ * and a member that finishes early claims chunks of the other ranges.
+ * The two rules above keep that deterministic too.
  */
 
 #define G_LOG_DOMAIN "engine"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "st-engine.h"
+#include "st-parallel.h"
 
 #define BATCH 7
 #define N_STEPS 12
@@ -219,6 +220,69 @@ test_fused_step (gconstpointer data)
     }
 }
 
+/* Returns: the fingerprint after five steps of a layer large enough for
+ * the fused step to share its rows among @threads, on @layout. */
+static GByteArray *
+train_shared_layer (StLayout         layout,
+                    StOptimizerKind  kind,
+                    guint            threads,
+                    gboolean         fused)
+{
+  enum { ROWS = 300, COLUMNS = 400, SAMPLES = 32 };
+  g_autoptr(gsl_rng) rng = st_random_new (11);
+  g_autoptr(StNetwork) network = st_network_new (ST_LOSS_HALF_MSE);
+  StLayer *layer = st_pattern_new_random (ROWS, COLUMNS, 0.05, layout, rng, NULL);
+  g_autofree double *x = g_new (double, COLUMNS * SAMPLES);
+  g_autofree double *t = g_new (double, ROWS * SAMPLES);
+  StOptimizer optimizer;
+
+  /* 6,000 stored entries times 32 samples: over ST_PARALLEL_MIN_WORK,
+   * so the team shares the job. */
+  g_assert_cmpuint (st_layer_get_nnz (layer) * SAMPLES, >, ST_PARALLEL_MIN_WORK);
+
+  st_init_weights (layer, ST_INIT_XAVIER_UNIFORM, rng);
+  g_assert_true (st_layer_set_has_bias (layer, TRUE, NULL));
+  g_assert_true (st_network_append_layer (network, layer, NULL));
+  st_network_set_fusion_disabled (network, !fused);
+  g_assert_true (st_network_set_threads (network, threads, NULL));
+  st_optimizer_init_default (&optimizer, kind);
+
+  for (guint k = 0; k < COLUMNS * SAMPLES; k++)
+    x[k] = 2.0 * gsl_rng_uniform (rng) - 1.0;
+  for (guint k = 0; k < ROWS * SAMPLES; k++)
+    t[k] = 2.0 * gsl_rng_uniform (rng) - 1.0;
+
+  for (guint step = 0; step < 5; step++)
+    g_assert_true (st_network_train_step (network, x, t, SAMPLES, &optimizer, 0.05, 0.0, NULL,
+                                          NULL));
+
+  return fingerprint (network);
+}
+
+/* The fused step gives each member a range of chunks of rows, and a
+ * member that finishes early claims chunks of the other ranges.  Each
+ * member updates the rows it computed where the layout allows.  Every
+ * row must still be updated once, with the bits of the separate passes
+ * on one thread. */
+static void
+test_fused_threads (gconstpointer data)
+{
+  StOptimizerKind kind = GPOINTER_TO_INT (data);
+
+  for (StLayout layout = 0; layout < ST_N_LAYOUTS; layout++)
+    {
+      g_autoptr(GByteArray) separate = train_shared_layer (layout, kind, 1, FALSE);
+
+      for (guint threads = 1; threads <= 3; threads++)
+        {
+          g_autoptr(GByteArray) fused = train_shared_layer (layout, kind, threads, TRUE);
+
+          g_test_message ("layout %d, %u threads", layout, threads);
+          g_assert_cmpmem (fused->data, fused->len, separate->data, separate->len);
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -231,6 +295,11 @@ main (int    argc,
                         GINT_TO_POINTER (ST_OPTIMIZER_SGD), test_fused_step);
   g_test_add_data_func ("/engine/determinism/fused-step/nesterov",
                         GINT_TO_POINTER (ST_OPTIMIZER_NESTEROV), test_fused_step);
+
+  g_test_add_data_func ("/engine/determinism/fused-threads/sgd",
+                        GINT_TO_POINTER (ST_OPTIMIZER_SGD), test_fused_threads);
+  g_test_add_data_func ("/engine/determinism/fused-threads/adam",
+                        GINT_TO_POINTER (ST_OPTIMIZER_ADAM), test_fused_threads);
 
   return g_test_run ();
 }
