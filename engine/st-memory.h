@@ -24,5 +24,11 @@ gboolean st_memory_check        (guint64          bytes,
 void     st_memory_advise_gathered (gpointer      memory,
                                     gsize         bytes);
 double  *st_memory_new_gathered    (gsize         n_doubles);
+double  *st_memory_try_new_gathered0 (gsize       n_doubles);
+
+/* The cache line size of x86 processors and of most ARM ones.  A larger
+ * line would make alignment and padding to it less effective, never
+ * wrong. */
+#define ST_CACHE_LINE_BYTES 64
 
 G_END_DECLS

@@ -414,10 +414,7 @@ st_network_set_updates (StNetwork *network,
   network->updates = updates;
 }
 
-/* The cache line size of x86 processors and of most ARM ones; a larger line
- * would only make the padding below less effective, never wrong. */
-#define CACHE_LINE_BYTES 64
-#define CACHE_LINE_DOUBLES (CACHE_LINE_BYTES / sizeof (double))
+#define CACHE_LINE_DOUBLES (ST_CACHE_LINE_BYTES / sizeof (double))
 
 /* Returns: the doubles between two team members' scratch rows, four rows
  * of @capacity rounded up to whole cache lines. */
@@ -433,9 +430,8 @@ static double *
 try_alloc_doubles (gsize    n,
                    GError **error)
 {
-  double *memory = g_try_malloc0_n (MAX (n, 1), sizeof (double));
+  double *memory = st_memory_try_new_gathered0 (n);
 
-  st_memory_advise_gathered (memory, MAX (n, 1) * sizeof (double));
   if (memory == NULL)
     {
       g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
@@ -507,7 +503,7 @@ st_network_ensure_capacity (StNetwork  *network,
       (network->input_grad = try_alloc_doubles ((gsize) n_inputs * batch, error)) == NULL ||
       (network->row_cost = try_alloc_doubles (widest, error)) == NULL ||
       (network->row_gradient = try_alloc_doubles (widest, error)) == NULL ||
-      (network->scratch = try_alloc_doubles (n_threads * scratch_stride (batch) + CACHE_LINE_DOUBLES,
+      (network->scratch = try_alloc_doubles (n_threads * scratch_stride (batch),
                                              error)) == NULL)
     goto failed;
 
@@ -525,16 +521,15 @@ failed:
 }
 
 /* Returns: four rows of capacity doubles for team member @worker.  Each
- * member's rows start on a cache line of their own: the fused step writes
- * them for every row of the layer, and two members writing one line would
- * pass it back and forth between their cores. */
+ * member's rows start on a cache line of their own, because the
+ * workspace starts on one and the stride is whole lines.  The fused step
+ * writes them for every row of the layer, and two members writing one
+ * line would pass it back and forth between their cores. */
 double *
 st_network_get_scratch (StNetwork *network,
                         guint      worker)
 {
-  guintptr start = ((guintptr) network->scratch + CACHE_LINE_BYTES - 1) & ~(guintptr) (CACHE_LINE_BYTES - 1);
-
-  return (double *) start + worker * scratch_stride (network->capacity);
+  return network->scratch + worker * scratch_stride (network->capacity);
 }
 
 /* Make every layer ready for the kernels: gradient storage, thread
