@@ -216,7 +216,10 @@ update_share (gpointer data,
 
 /* Stores row @i's cost and its weight and bias gradients.  The row's
  * pre-activations arrive in registers as @z.  Only for the identity
- * activation and a batch of exactly 8 @groups samples.
+ * activation and a batch of exactly 8 @groups samples.  The gradients
+ * of the rows after @i up to position @spare_end may receive zeros,
+ * because their own rows store them later (see
+ * st_vector_dot_terms_groups()).
  *
  * Returns: the row's squared gradient norm */
 ST_VECTOR_INLINE double
@@ -225,7 +228,8 @@ row_gradient_from_lanes (const StepJob *job,
                          const StLanes *z,
                          const double  *ti,
                          guint          groups,
-                         double         inverse)
+                         double         inverse,
+                         int            spare_end)
 {
   StLayer *layer = job->layer;
   const StTraversal *rows = &layer->by_row;
@@ -234,8 +238,8 @@ row_gradient_from_lanes (const StepJob *job,
 
   job->network->row_cost[i] = st_loss_row_lanes (z, ti, groups, inverse, dz);
   squares = st_vector_dot_terms_groups (layer->weight_grad, rows->start[i], rows->start[i + 1],
-                                        rows->position, rows->index, job->x, NULL, dz,
-                                        groups * ST_LANES, groups, TRUE);
+                                        spare_end, rows->position, rows->index, job->x, NULL,
+                                        dz, groups * ST_LANES, groups, TRUE);
   if (layer->bias_grad != NULL)
     {
       layer->bias_grad[i] = st_lanes_sum (dz, groups);
@@ -353,7 +357,7 @@ fused_rows_of_batch (const StepJob *job,
         st_vector_prefetch_row (job->x + (gsize) rows->index[requested] * batch, batch, 8);
 
       if (in_registers)
-        squares = row_gradient_from_lanes (job, i, z, ti, groups, inverse);
+        squares = row_gradient_from_lanes (job, i, z, ti, groups, inverse, share_end);
       else
         squares = row_gradient_from_memory (job, i, scratch, ti, batch, inverse);
 

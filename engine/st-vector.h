@@ -613,11 +613,18 @@ st_vector_accumulate (double        *y,
  * the batch and the scalar tail past them.  With @in_registers, @groups is a
  * constant of at most ST_MAX_GROUPS.  The common factor's lane groups
  * then come from @common, registers the caller filled once for all the
- * terms, and @a serves only the tail.  Without, every term reads @a. */
+ * terms, and @a serves only the tail.  Without, every term reads @a.
+ *
+ * Without @positions, the results of a last group of fewer than eight
+ * terms are stored with one vector store when its eight slots end at or
+ * before @spare_end, so zeros may land in results between @end and
+ * @spare_end.  A caller passes a @spare_end past @end only when it
+ * stores those results later itself, and @end otherwise. */
 ST_VECTOR_INLINE double
 st_vector_dot_terms_groups (double        *results,
                             int            first,
                             int            end,
+                            int            spare_end,
                             const int     *positions,
                             const int     *indices,
                             const double  *source,
@@ -675,7 +682,7 @@ st_vector_dot_terms_groups (double        *results,
         }
 
       squares += totals * totals;
-      if (count == 8 && positions == NULL)
+      if (positions == NULL && (count == 8 || e + 8 <= spare_end))
         {
           ST_STORE_LANES (results + e, totals);
           continue;
@@ -817,11 +824,11 @@ st_vector_dot_terms_wide (double        *results,
         for (guint g = 0; g < groups; g++)
           ST_LOAD_LANES (common[g], a + g * ST_LANES);
 
-        return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
-                                           common, batch, groups, TRUE);
+        return st_vector_dot_terms_groups (results, first, end, end, positions, indices, source,
+                                           a, common, batch, groups, TRUE);
       }
     default:
-      return st_vector_dot_terms_groups (results, first, end, positions, indices, source, a,
+      return st_vector_dot_terms_groups (results, first, end, end, positions, indices, source, a,
                                          NULL, batch, batch / ST_LANES, FALSE);
     }
 }
