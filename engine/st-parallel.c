@@ -39,12 +39,16 @@
 #define SPIN_ROUNDS 20000
 
 /* Polls of any wait before each further poll also yields the processor:
- * some tens of microseconds, longer than a balanced phase takes to end.
- * Also an estimate.  Without the yields, a team with more threads than
- * the machine has cores spent whole scheduler slices spinning while the
- * member it waited for could not run: a job took about 6 ms with 4
- * threads on 2 cores. */
-#define YIELD_AFTER_ROUNDS 2000
+ * about 10 microseconds, at 25 ns a pause on host B of
+ * docs/benchmarks.md, a virtual machine with 2 processors.  Without the
+ * yields, a team with more threads than the machine has cores spent
+ * whole scheduler slices spinning while the member it waited for could
+ * not run: a job took about 6 ms with 4 threads on 2 cores.  On host B,
+ * the digits network's epoch on 2 threads took 3.6 to 6.4 ms with the
+ * yields after 2,000 polls and 2.3 to 2.4 ms after 400.  Why is not
+ * known: in the same minutes its 2 processors ran two busy threads at
+ * full speed, and passed a cache line back and forth in 50 to 75 ns. */
+#define YIELD_AFTER_ROUNDS 400
 
 struct _StParallel
 {
