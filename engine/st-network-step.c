@@ -427,8 +427,9 @@ claim_chunk (StepJob *job,
 
 /* The whole step of a single layer with an element-wise activation and
  * squared error, in one job.  First the rows' forward sums, errors and
- * gradients, then a barrier.  The members take chunks of rows as they
- * become free.  Which member computes a row does not change its bits:
+ * gradients, then a barrier.  Each member takes the chunks of rows of
+ * its own range, then claims what is left of the others' ranges.  Which
+ * member computes a row does not change its bits:
  * a row is summed by one member in a fixed order, and its cost and
  * gradient go to the row's own slot, which the sums below read in row
  * order.  Every member then adds up the batch cost the same way and,
