@@ -732,6 +732,7 @@ st_vector_dot_terms_narrow (double        *results,
 {
   guint full = batch / ST_LANES * ST_LANES;
   double squares = 0.0;
+  StQuad square_quads = { 0 };
 
   for (int e = first; e < end; e += 4)
     {
@@ -769,6 +770,17 @@ st_vector_dot_terms_narrow (double        *results,
 
       totals = st_quad_totals (low[0], low[1], low[2], low[3]) +
                st_quad_totals (high[0], high[1], high[2], high[3]);
+
+      /* Whole quads of contiguous results skip the loop below.  The
+       * squares' order differs from the loop's, which is allowed: only
+       * whether their sum is finite matters (st_vector_dot_terms()). */
+      if (count == 4 && full == batch && positions == NULL)
+        {
+          ST_STORE_QUAD (results + e, totals);
+          square_quads += totals * totals;
+          continue;
+        }
+
       ST_STORE_QUAD (total, totals);
 
       for (int k = 0; k < count; k++)
@@ -783,7 +795,7 @@ st_vector_dot_terms_narrow (double        *results,
         }
     }
 
-  return squares;
+  return squares + ((square_quads[0] + square_quads[1]) + (square_quads[2] + square_quads[3]));
 }
 
 /* Computes st_vector_dot_terms() for AVX-512, and for any batch under 8. */
