@@ -344,8 +344,9 @@ fused_rows_of_batch (const StepJob *job,
                                     rows->start[i + 1], layer->weights->data, rows->position,
                                     rows->index, job->x, batch, 0, groups);
       else
-        st_vector_accumulate (scratch, start, rows->start[i], rows->start[i + 1],
-                              layer->weights->data, rows->position, rows->index, job->x, batch);
+        st_vector_accumulate_requested (scratch, start, rows->start[i], rows->start[i + 1],
+                                        layer->weights->data, rows->position, rows->index,
+                                        job->x, batch);
 
       /* Request the input rows of the next terms past this row, at most
        * a burst of them.  They arrive while this row's error and

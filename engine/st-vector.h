@@ -330,6 +330,7 @@ st_vector_accumulate_tile (double        *y,
                            double         start,
                            int            first,
                            int            end,
+                           int            prefetch_from,
                            const double  *weights,
                            const int     *positions,
                            const int     *indices,
@@ -340,8 +341,8 @@ st_vector_accumulate_tile (double        *y,
 {
   StLanes sums[ST_MAX_GROUPS];
 
-  st_vector_accumulate_lanes (sums, start, first, end, first, weights, positions, indices, source,
-                              batch, b0, groups);
+  st_vector_accumulate_lanes (sums, start, first, end, prefetch_from, weights, positions, indices,
+                              source, batch, b0, groups);
 
 #pragma GCC unroll 8
   for (guint g = 0; g < groups; g++)
@@ -388,6 +389,7 @@ st_vector_accumulate_wide (double        *y,
                            double         start,
                            int            first,
                            int            end,
+                           int            prefetch_from,
                            const double  *weights,
                            const int     *positions,
                            const int     *indices,
@@ -397,24 +399,24 @@ st_vector_accumulate_wide (double        *y,
   guint b0 = 0;
 
   for (; b0 + 8 * ST_LANES <= batch; b0 += 8 * ST_LANES)
-    st_vector_accumulate_tile (y, start, first, end, weights, positions, indices, source, batch,
-                               b0, 8);
+    st_vector_accumulate_tile (y, start, first, end, prefetch_from, weights, positions, indices,
+                               source, batch, b0, 8);
   if (b0 + 4 * ST_LANES <= batch)
     {
-      st_vector_accumulate_tile (y, start, first, end, weights, positions, indices, source, batch,
-                                 b0, 4);
+      st_vector_accumulate_tile (y, start, first, end, prefetch_from, weights, positions,
+                                 indices, source, batch, b0, 4);
       b0 += 4 * ST_LANES;
     }
   if (b0 + 2 * ST_LANES <= batch)
     {
-      st_vector_accumulate_tile (y, start, first, end, weights, positions, indices, source, batch,
-                                 b0, 2);
+      st_vector_accumulate_tile (y, start, first, end, prefetch_from, weights, positions,
+                                 indices, source, batch, b0, 2);
       b0 += 2 * ST_LANES;
     }
   if (b0 + ST_LANES <= batch)
     {
-      st_vector_accumulate_tile (y, start, first, end, weights, positions, indices, source, batch,
-                                 b0, 1);
+      st_vector_accumulate_tile (y, start, first, end, prefetch_from, weights, positions,
+                                 indices, source, batch, b0, 1);
       b0 += ST_LANES;
     }
 
@@ -431,6 +433,7 @@ st_vector_accumulate_quads (double        *y,
                             double         start,
                             int            first,
                             int            end,
+                            int            prefetch_from,
                             const double  *weights,
                             const int     *positions,
                             const int     *indices,
@@ -454,7 +457,7 @@ st_vector_accumulate_quads (double        *y,
       const double *row0 = source + (gsize) indices[e] * batch + b0;
       const double *row1 = source + (gsize) indices[e + 1] * batch + b0;
 
-      ST_PREFETCH_TILE (source, indices, e, end, first, batch, b0, groups);
+      ST_PREFETCH_TILE (source, indices, e, end, prefetch_from, batch, b0, groups);
 #pragma GCC unroll 4
       for (guint q = 0; q < quads; q++)
         {
@@ -500,6 +503,7 @@ st_vector_accumulate_narrow (double        *y,
                              double         start,
                              int            first,
                              int            end,
+                             int            prefetch_from,
                              const double  *weights,
                              const int     *positions,
                              const int     *indices,
@@ -509,12 +513,12 @@ st_vector_accumulate_narrow (double        *y,
   guint b0 = 0;
 
   for (; b0 + ST_NARROW_GROUPS * ST_LANES <= batch; b0 += ST_NARROW_GROUPS * ST_LANES)
-    st_vector_accumulate_quads (y, start, first, end, weights, positions, indices, source, batch,
-                                b0, ST_NARROW_GROUPS);
+    st_vector_accumulate_quads (y, start, first, end, prefetch_from, weights, positions, indices,
+                                source, batch, b0, ST_NARROW_GROUPS);
   if (b0 + ST_LANES <= batch)
     {
-      st_vector_accumulate_quads (y, start, first, end, weights, positions, indices, source,
-                                  batch, b0, 1);
+      st_vector_accumulate_quads (y, start, first, end, prefetch_from, weights, positions,
+                                  indices, source, batch, b0, 1);
       b0 += ST_LANES;
     }
 
@@ -557,9 +561,36 @@ st_vector_accumulate (double        *y,
                       guint          batch)
 {
   if (ST_USE_QUADS ())
-    st_vector_accumulate_narrow (y, start, first, end, weights, positions, indices, source, batch);
+    st_vector_accumulate_narrow (y, start, first, end, first, weights, positions, indices, source,
+                                 batch);
   else
-    st_vector_accumulate_wide (y, start, first, end, weights, positions, indices, source, batch);
+    st_vector_accumulate_wide (y, start, first, end, first, weights, positions, indices, source,
+                               batch);
+}
+
+/* Computes st_vector_accumulate() for a caller that requested the
+ * terms' source rows already, so no term requests its row ahead.  The
+ * fused step requests them between rows.  With in-row requests on top,
+ * its AVX2 form took 1.02 to 1.08 times as long on the 1024 x 1024,
+ * 16384 x 16384 and 65536 x 65536 benchmark layers, in two runs of
+ * alternating rounds. */
+ST_VECTOR_INLINE void
+st_vector_accumulate_requested (double        *y,
+                                double         start,
+                                int            first,
+                                int            end,
+                                const double  *weights,
+                                const int     *positions,
+                                const int     *indices,
+                                const double  *source,
+                                guint          batch)
+{
+  if (ST_USE_QUADS ())
+    st_vector_accumulate_narrow (y, start, first, end, end, weights, positions, indices, source,
+                                 batch);
+  else
+    st_vector_accumulate_wide (y, start, first, end, end, weights, positions, indices, source,
+                               batch);
 }
 
 /* Adds one lane sum of a dot product, sum += a[b..] * row[b..] over

@@ -123,9 +123,9 @@ test_accumulate_forms (void)
           double narrow[MAX_BATCH];
 
           reference_accumulate (&terms, 0.25, n_terms, positions, batch, expected);
-          st_vector_accumulate_wide (wide, 0.25, 0, n_terms, terms.weights, positions,
+          st_vector_accumulate_wide (wide, 0.25, 0, n_terms, 0, terms.weights, positions,
                                      terms.indices, terms.source, batch);
-          st_vector_accumulate_narrow (narrow, 0.25, 0, n_terms, terms.weights, positions,
+          st_vector_accumulate_narrow (narrow, 0.25, 0, n_terms, 0, terms.weights, positions,
                                        terms.indices, terms.source, batch);
 
           g_assert_cmpmem (wide, batch * sizeof (double), expected, batch * sizeof (double));
