@@ -29,7 +29,7 @@ __m256d _ZGVdN4v_tanh (__m256d z);
 __m512d _ZGVeN8v_tanh (__m512d z);
 
 /* Defines tanh_by_WIDTH(), which computes a[k] = tanh (z[k]) for @n
- * elements, WIDTH at a time, with the vector form @form.  The last
+ * elements, WIDTH at a time, with the vector form FORM.  The last
  * group goes through the same call with zeros past its end, so every
  * element gets the bits of the same function wherever it sits, and
  * results do not depend on how the threads split the rows.  @a may

@@ -185,7 +185,7 @@ update_layer_share (const StepJob *job,
                       (gsize) rows * (worker + 1) / n_workers, FALSE);
 }
 
-/* Update the weights and biases of rows [first, last) of a layer whose
+/* Updates the weights and biases of rows [first, last) of a layer whose
  * row traversal is its storage order (CSR and COO), so that the rows'
  * stored entries are the positions [start[first], start[last]). */
 static void

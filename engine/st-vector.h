@@ -526,6 +526,28 @@ st_vector_accumulate_narrow (double        *y,
                                 b0);
 }
 
+/* Runs the form of st_vector_accumulate() that this processor takes.  The
+ * terms from @prefetch_from on request their source rows ahead. */
+ST_VECTOR_INLINE void
+st_vector_accumulate_form (double        *y,
+                           double         start,
+                           int            first,
+                           int            end,
+                           int            prefetch_from,
+                           const double  *weights,
+                           const int     *positions,
+                           const int     *indices,
+                           const double  *source,
+                           guint          batch)
+{
+  if (ST_USE_QUADS ())
+    st_vector_accumulate_narrow (y, start, first, end, prefetch_from, weights, positions, indices,
+                                 source, batch);
+  else
+    st_vector_accumulate_wide (y, start, first, end, prefetch_from, weights, positions, indices,
+                               source, batch);
+}
+
 /**
  * st_vector_accumulate:
  * @y: (array): output, @batch values
@@ -560,12 +582,8 @@ st_vector_accumulate (double        *y,
                       const double  *source,
                       guint          batch)
 {
-  if (ST_USE_QUADS ())
-    st_vector_accumulate_narrow (y, start, first, end, first, weights, positions, indices, source,
-                                 batch);
-  else
-    st_vector_accumulate_wide (y, start, first, end, first, weights, positions, indices, source,
-                               batch);
+  st_vector_accumulate_form (y, start, first, end, first, weights, positions, indices, source,
+                             batch);
 }
 
 /* Computes st_vector_accumulate() for a caller that requested the
@@ -585,12 +603,8 @@ st_vector_accumulate_requested (double        *y,
                                 const double  *source,
                                 guint          batch)
 {
-  if (ST_USE_QUADS ())
-    st_vector_accumulate_narrow (y, start, first, end, end, weights, positions, indices, source,
-                                 batch);
-  else
-    st_vector_accumulate_wide (y, start, first, end, end, weights, positions, indices, source,
-                               batch);
+  st_vector_accumulate_form (y, start, first, end, end, weights, positions, indices, source,
+                             batch);
 }
 
 /* Adds one lane sum of a dot product, sum += a[b..] * row[b..] over
