@@ -101,7 +101,10 @@ st_lanes_sum (const StLanes *lanes,
 }
 
 /* Returns: sum over b of a[b] c[b]: eight lane sums over the full blocks,
- * combined pairwise, then the tail in order. */
+ * combined pairwise, then the tail in order.  Each lane sum starts from
+ * its first product, not from zero: adding a product to zero would cost
+ * one vector addition per term of every gradient kernel, for nothing but
+ * the sign of a zero sum. */
 ST_VECTOR_INLINE double
 st_vector_dot (const double *a,
                const double *c,
@@ -118,7 +121,10 @@ st_vector_dot (const double *a,
 
       ST_LOAD_LANES (x, a + b);
       ST_LOAD_LANES (y, c + b);
-      sum += x * y;
+      if (b == 0)
+        sum = x * y;
+      else
+        sum += x * y;
     }
 
   total = st_lanes_total (sum);
@@ -607,10 +613,11 @@ st_vector_accumulate_requested (double        *y,
                              batch);
 }
 
-/* Adds one lane sum of a dot product, sum += a[b..] * row[b..] over
- * @groups lane groups, as st_vector_dot() does before it adds up the lanes.  The
- * common factor comes from the registers in @common when @in_registers,
- * from @a otherwise. */
+/* Computes one lane sum of a dot product, sum = a[b..] * row[b..] over
+ * @groups lane groups, as st_vector_dot() does before it adds up the
+ * lanes: the first group's products replace @sum.  The common factor
+ * comes from the registers in @common when @in_registers, from @a
+ * otherwise. */
 #define ST_DOT_LANES(sum, common, a, row, groups, in_registers)        \
   G_STMT_START {                                                      \
     _Pragma ("GCC unroll 8")                                          \
@@ -623,7 +630,10 @@ st_vector_accumulate_requested (double        *y,
         else                                                          \
           ST_LOAD_LANES (c_, (a) + g_ * ST_LANES);                    \
         ST_LOAD_LANES (y_, (row) + g_ * ST_LANES);                    \
-        (sum) += c_ * y_;                                             \
+        if (g_ == 0)                                                  \
+          (sum) = c_ * y_;                                            \
+        else                                                          \
+          (sum) += c_ * y_;                                           \
       }                                                               \
   } G_STMT_END
 
@@ -808,8 +818,16 @@ st_vector_dot_terms_narrow (double        *results,
 
               ST_LOAD_QUAD (y_low, rows[k] + b);
               ST_LOAD_QUAD (y_high, rows[k] + b + 4);
-              low[k] += common_low * y_low;
-              high[k] += common_high * y_high;
+              if (b == 0)
+                {
+                  low[k] = common_low * y_low;
+                  high[k] = common_high * y_high;
+                }
+              else
+                {
+                  low[k] += common_low * y_low;
+                  high[k] += common_high * y_high;
+                }
             }
         }
 

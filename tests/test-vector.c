@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "st-vector.h"
@@ -83,9 +84,10 @@ reference_accumulate (const Terms *terms,
 }
 
 /* Returns: the dot product in the documented order.  Lane l sums the
- * samples l, l + 8, l + 16 and so on of the full groups of eight.  The
- * lanes are then paired as ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)),
- * and the samples past the last full group are added in order. */
+ * samples l, l + 8, l + 16 and so on of the full groups of eight,
+ * starting from the product of sample l.  The lanes are then paired as
+ * ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)), and the samples past the
+ * last full group are added in order. */
 static double
 reference_dot (const double *a,
                const double *row,
@@ -96,7 +98,7 @@ reference_dot (const double *a,
   double total;
 
   for (guint b = 0; b < full; b++)
-    lane[b % 8] += a[b] * row[b];
+    lane[b % 8] = b < 8 ? a[b] * row[b] : lane[b % 8] + a[b] * row[b];
 
   total = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
   for (guint b = full; b < batch; b++)
@@ -189,6 +191,41 @@ test_dot_terms_forms (void)
         }
 }
 
+/* A zero common factor against negative inputs makes every product -0.
+ * Lane sums that start from their first product stay -0, and so does
+ * the dot product.  Sums started from +0 would give +0.  Every form must
+ * agree with st_vector_dot() on that sign too. */
+static void
+test_dot_zero_sign (void)
+{
+  static const guint full_batches[] = { 8, 16, 24, 32, 64, 72 };
+  double common[MAX_BATCH] = { 0 };
+  double source[N_SOURCE_ROWS * MAX_BATCH];
+  int indices[4] = { 0, 1, 2, 3 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (source); k++)
+    source[k] = -1.0 - (double) k;
+
+  for (guint k = 0; k < G_N_ELEMENTS (full_batches); k++)
+    {
+      guint batch = full_batches[k];
+      double wide[4] = { 1.0, 1.0, 1.0, 1.0 };
+      double narrow[4] = { 1.0, 1.0, 1.0, 1.0 };
+
+      g_assert_true (batch <= MAX_BATCH);
+      g_assert_true (signbit (st_vector_dot (common, source, batch)));
+      g_assert_true (signbit (reference_dot (common, source, batch)));
+
+      st_vector_dot_terms_wide (wide, 0, 4, NULL, indices, source, common, batch);
+      st_vector_dot_terms_narrow (narrow, 0, 4, NULL, indices, source, common, batch);
+      for (guint e = 0; e < 4; e++)
+        {
+          g_assert_true (wide[e] == 0.0 && signbit (wide[e]));
+          g_assert_true (narrow[e] == 0.0 && signbit (narrow[e]));
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -197,6 +234,7 @@ main (int    argc,
 
   g_test_add_func ("/vector/accumulate-forms", test_accumulate_forms);
   g_test_add_func ("/vector/dot-terms-forms", test_dot_terms_forms);
+  g_test_add_func ("/vector/dot-zero-sign", test_dot_zero_sign);
 
   return g_test_run ();
 }
