@@ -218,8 +218,9 @@ update_share (gpointer data,
  * pre-activations arrive in registers as @z.  Only for the identity
  * activation and a batch of exactly 8 @groups samples.  The gradients
  * of the rows after @i up to position @spare_end may receive zeros,
- * because their own rows store them later (see
- * st_vector_dot_terms_groups()).
+ * because their own rows store them later.  Between the gradient's
+ * groups of terms, the input rows of the terms from *@requested up to
+ * @request_end are requested (see st_vector_dot_terms_groups()).
  *
  * Returns: the row's squared gradient norm */
 ST_VECTOR_INLINE double
@@ -229,7 +230,9 @@ row_gradient_from_lanes (const StepJob *job,
                          const double  *ti,
                          guint          groups,
                          double         inverse,
-                         int            spare_end)
+                         int            spare_end,
+                         int           *requested,
+                         int            request_end)
 {
   StLayer *layer = job->layer;
   const StTraversal *rows = &layer->by_row;
@@ -239,7 +242,8 @@ row_gradient_from_lanes (const StepJob *job,
   job->network->row_cost[i] = st_loss_row_lanes (z, ti, groups, inverse, dz);
   squares = st_vector_dot_terms_groups (layer->weight_grad, rows->start[i], rows->start[i + 1],
                                         spare_end, rows->position, rows->index, job->x, NULL,
-                                        dz, groups * ST_LANES, groups, TRUE);
+                                        dz, groups * ST_LANES, groups, TRUE, requested,
+                                        request_end);
   if (layer->bias_grad != NULL)
     {
       layer->bias_grad[i] = st_lanes_sum (dz, groups);
@@ -286,6 +290,15 @@ row_gradient_from_memory (const StepJob *job,
   return squares;
 }
 
+/* The gradient's requests for the next terms' inputs pay where the
+ * inputs are several times a core's L2 (1 MiB on both hosts): 8 MiB on
+ * s3.  On s2, whose 2 MiB of inputs partly stay in L2, they made the
+ * step 1.02 times as slow (1.07 with 4 requests a group).  Rows whose
+ * gathers are runs of fewer than 8 lines do not take them, untried:
+ * s1's inputs fit in L2, and s4's short rows have their inputs
+ * requested rows ahead already (ST_ROW_PREFETCH_AHEAD). */
+#define ST_GRADIENT_REQUEST_MIN_INPUT_BYTES (4 * 1024 * 1024)
+
 /* Forward sum, error and gradient of rows [first, last), in one pass per
  * row.  The row's pre-activation, activation and dz live only in
  * registers or in the member's scratch rows, because nothing needs them
@@ -300,11 +313,14 @@ row_gradient_from_memory (const StepJob *job,
  *
  * Both ways give the same bits: the same arithmetic in the same order.
  *
- * TODO: when the inputs do not fit in a core's L2 (8 MiB of inputs at
- * 16384 columns and batch 64), a row's gathers and its arithmetic
- * overlap only partly, because the gradient waits for the forward sum.
- * The step then takes about as long as the gathers and the arithmetic
- * one after the other (docs/benchmarks.md). */
+ * Where the inputs are several times a core's L2 and each gather is a
+ * run of 8 lines, the gradient also requests the next terms' inputs
+ * between its groups of terms (ST_GRADIENT_REQUESTS).  They then arrive
+ * while this row's arithmetic runs.
+ *
+ * TODO: even so, a row's gathers and its arithmetic overlap only partly
+ * on such inputs (8 MiB at 16384 columns and batch 64), because the
+ * gradient waits for the forward sum (docs/benchmarks.md). */
 ST_VECTOR_INLINE void
 fused_rows_of_batch (const StepJob *job,
                      guint          first,
@@ -323,6 +339,9 @@ fused_rows_of_batch (const StepJob *job,
   int burst = ST_ROW_PREFETCH_LINES / lines_per_term;
   int requested = rows->start[first];
   int share_end = rows->start[last];
+  gsize input_bytes = (gsize) st_layer_get_cols (layer) * batch * sizeof (double);
+  gboolean request_in_gradient = input_bytes >= ST_GRADIENT_REQUEST_MIN_INPUT_BYTES &&
+                                 lines_per_term >= 8;
   int stop;
 
   for (guint i = first; i < last; i++)
@@ -357,8 +376,18 @@ fused_rows_of_batch (const StepJob *job,
       for (; requested < stop; requested++)
         st_vector_prefetch_row (job->x + (gsize) rows->index[requested] * batch, batch, 8);
 
+      /* The gradient may request up to the end of the next row.  The
+       * call without requests is a branch of its own, so that the other
+       * layers do not pay for the test in every group of terms. */
       if (in_registers)
-        squares = row_gradient_from_lanes (job, i, z, ti, groups, inverse, share_end);
+        {
+          if (request_in_gradient)
+            squares = row_gradient_from_lanes (job, i, z, ti, groups, inverse, share_end,
+                                               &requested,
+                                               i + 1 < last ? rows->start[i + 2] : requested);
+          else
+            squares = row_gradient_from_lanes (job, i, z, ti, groups, inverse, share_end, NULL, 0);
+        }
       else
         squares = row_gradient_from_memory (job, i, scratch, ti, batch, inverse);
 

@@ -220,25 +220,46 @@ test_fused_step (gconstpointer data)
     }
 }
 
-/* Returns: the fingerprint after five steps of a layer large enough for
- * the fused step to share its rows among @threads, on @layout. */
-static GByteArray *
-train_shared_layer (StLayout         layout,
-                    StOptimizerKind  kind,
-                    guint            threads,
-                    gboolean         fused)
+/* The shared layers: a narrow one, and one whose 4.6 MB of inputs at
+ * batch 64 make the fused step's gradient request the next terms'
+ * inputs (ST_GRADIENT_REQUEST_MIN_INPUT_BYTES), about 16 entries a row
+ * as in the peer benchmark's largest square layer. */
+typedef struct
 {
-  enum { ROWS = 300, COLUMNS = 400, SAMPLES = 32 };
+  guint rows;
+  guint columns;
+  double density;
+  guint samples;
+} SharedShape;
+
+static const SharedShape shared_shapes[] = {
+  { 300, 400, 0.05, 32 },
+  { 300, 9000, 0.0018, 64 },
+};
+
+/* Returns: the fingerprint after five steps of a layer of @shape, large
+ * enough for the fused step to share its rows among @threads, on
+ * @layout. */
+static GByteArray *
+train_shared_layer (const SharedShape *shape,
+                    StLayout           layout,
+                    StOptimizerKind    kind,
+                    guint              threads,
+                    gboolean           fused)
+{
   g_autoptr(gsl_rng) rng = st_random_new (11);
   g_autoptr(StNetwork) network = st_network_new (ST_LOSS_HALF_MSE);
-  StLayer *layer = st_pattern_new_random (ROWS, COLUMNS, 0.05, layout, rng, NULL);
-  g_autofree double *x = g_new (double, COLUMNS * SAMPLES);
-  g_autofree double *t = g_new (double, ROWS * SAMPLES);
+  StLayer *layer = st_pattern_new_random (shape->rows, shape->columns, shape->density, layout,
+                                          rng, NULL);
+  gsize n_inputs = (gsize) shape->columns * shape->samples;
+  gsize n_targets = (gsize) shape->rows * shape->samples;
+  g_autofree double *x = g_new (double, n_inputs);
+  g_autofree double *t = g_new (double, n_targets);
   StOptimizer optimizer;
 
-  /* 6,000 stored entries times 32 samples: over ST_PARALLEL_MIN_WORK,
-   * so the team shares the job. */
-  g_assert_cmpuint (st_layer_get_nnz (layer) * SAMPLES, >, ST_PARALLEL_MIN_WORK);
+  /* 6,000 or about 4,900 stored entries times 32 or 64 samples: over
+   * ST_PARALLEL_MIN_WORK, so the team shares the job. */
+  g_assert_cmpuint (st_layer_get_nnz (layer) * shape->samples, >, ST_PARALLEL_MIN_WORK);
 
   st_init_weights (layer, ST_INIT_XAVIER_UNIFORM, rng);
   g_assert_true (st_layer_set_has_bias (layer, TRUE, NULL));
@@ -247,14 +268,14 @@ train_shared_layer (StLayout         layout,
   g_assert_true (st_network_set_threads (network, threads, NULL));
   st_optimizer_init_default (&optimizer, kind);
 
-  for (guint k = 0; k < COLUMNS * SAMPLES; k++)
+  for (gsize k = 0; k < n_inputs; k++)
     x[k] = 2.0 * gsl_rng_uniform (rng) - 1.0;
-  for (guint k = 0; k < ROWS * SAMPLES; k++)
+  for (gsize k = 0; k < n_targets; k++)
     t[k] = 2.0 * gsl_rng_uniform (rng) - 1.0;
 
   for (guint step = 0; step < 5; step++)
-    g_assert_true (st_network_train_step (network, x, t, SAMPLES, &optimizer, 0.05, 0.0, NULL,
-                                          NULL));
+    g_assert_true (st_network_train_step (network, x, t, shape->samples, &optimizer, 0.05, 0.0,
+                                          NULL, NULL));
 
   return fingerprint (network);
 }
@@ -269,18 +290,20 @@ test_fused_threads (gconstpointer data)
 {
   StOptimizerKind kind = GPOINTER_TO_INT (data);
 
-  for (StLayout layout = 0; layout < ST_N_LAYOUTS; layout++)
-    {
-      g_autoptr(GByteArray) separate = train_shared_layer (layout, kind, 1, FALSE);
+  for (guint s = 0; s < G_N_ELEMENTS (shared_shapes); s++)
+    for (StLayout layout = 0; layout < ST_N_LAYOUTS; layout++)
+      {
+        const SharedShape *shape = &shared_shapes[s];
+        g_autoptr(GByteArray) separate = train_shared_layer (shape, layout, kind, 1, FALSE);
 
-      for (guint threads = 1; threads <= 3; threads++)
-        {
-          g_autoptr(GByteArray) fused = train_shared_layer (layout, kind, threads, TRUE);
+        for (guint threads = 1; threads <= 3; threads++)
+          {
+            g_autoptr(GByteArray) fused = train_shared_layer (shape, layout, kind, threads, TRUE);
 
-          g_test_message ("layout %d, %u threads", layout, threads);
-          g_assert_cmpmem (fused->data, fused->len, separate->data, separate->len);
-        }
-    }
+            g_test_message ("shape %u, layout %d, %u threads", s, layout, threads);
+            g_assert_cmpmem (fused->data, fused->len, separate->data, separate->len);
+          }
+      }
 }
 
 int
