@@ -7,6 +7,7 @@
 
 #include "st-network.h"
 #include "st-parallel.h"
+#include "st-team-choice.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,12 @@ struct _StNetwork
   guint64 updates;
 
   StParallel *parallel;
+
+  /* Whether training steps share the team.  Written by the calling
+   * thread in every step, so it has cache lines of its own: the helpers
+   * read the fields around it in every job. */
+  StTeamChoice *team_choice;
+
   gboolean want_input_gradient;
   gboolean fusion_disabled;   /* tests compare the fused step with the separate passes */
   gboolean record_updates;    /* keep each weight's last change, for display */

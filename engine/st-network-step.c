@@ -611,36 +611,18 @@ apply_update (StNetwork         *network,
     }
 }
 
-/**
- * st_network_train_step:
- * @network: a valid network
- * @x: (array): inputs, n_inputs x @batch
- * @t: (array): targets, n_outputs x @batch
- * @batch: number of samples
- * @optimizer: the update rule
- * @learning_rate: its rate for this step
- * @max_norm: clip the gradient to this Euclidean norm over all weights
- *   and biases, or 0 for no clipping
- * @cost: (out) (optional): the batch cost before the update
- * @error: return location for an error
- *
- * Computes the gradients and updates every stored weight and bias once.
- * Allocates only on the first call and when the batch grows.
- *
- * Returns: %FALSE with @error set when memory runs out, or with
- * %ST_ERROR_NUMERIC (and @cost set) when the cost or the gradient is not
- * finite; the weights are then unchanged
- */
-gboolean
-st_network_train_step (StNetwork          *network,
-                       const double       *x,
-                       const double       *t,
-                       guint               batch,
-                       const StOptimizer  *optimizer,
-                       double              learning_rate,
-                       double              max_norm,
-                       double             *cost,
-                       GError            **error)
+/* The training step itself: st_network_train_step() without the
+ * choice of whether it shares the team. */
+static gboolean
+train_step (StNetwork          *network,
+            const double       *x,
+            const double       *t,
+            guint               batch,
+            const StOptimizer  *optimizer,
+            double              learning_rate,
+            double              max_norm,
+            double             *cost,
+            GError            **error)
 {
   double scale = 1.0;
   double batch_cost;
@@ -706,6 +688,63 @@ st_network_train_step (StNetwork          *network,
 
   apply_update (network, optimizer, learning_rate, scale);
   return TRUE;
+}
+
+/**
+ * st_network_train_step:
+ * @network: a valid network
+ * @x: (array): inputs, n_inputs x @batch
+ * @t: (array): targets, n_outputs x @batch
+ * @batch: number of samples
+ * @optimizer: the update rule
+ * @learning_rate: its rate for this step
+ * @max_norm: clip the gradient to this Euclidean norm over all weights
+ *   and biases, or 0 for no clipping
+ * @cost: (out) (optional): the batch cost before the update
+ * @error: return location for an error
+ *
+ * Computes the gradients and updates every stored weight and bias once.
+ * Allocates only on the first call and when the batch grows.  With more
+ * than one thread, the step runs on the whole team or on the calling
+ * thread alone, whichever recent steps found faster per sample
+ * (st-team-choice.c).  That choice never changes a result.
+ *
+ * Returns: %FALSE with @error set when memory runs out, or with
+ * %ST_ERROR_NUMERIC (and @cost set) when the cost or the gradient is not
+ * finite; the weights are then unchanged
+ */
+gboolean
+st_network_train_step (StNetwork          *network,
+                       const double       *x,
+                       const double       *t,
+                       guint               batch,
+                       const StOptimizer  *optimizer,
+                       double              learning_rate,
+                       double              max_norm,
+                       double             *cost,
+                       GError            **error)
+{
+  StTeamMode mode = st_team_choice_next (network->team_choice);
+  gboolean shared_team = st_parallel_get_n_threads (network->parallel) > 1;
+  gint64 started = g_get_monotonic_time ();
+  gboolean done;
+
+  /* Each step runs on the team or on this thread alone, whichever
+   * st-team-choice.c found faster; the bits are the same either way. */
+  st_parallel_set_alone (network->parallel, shared_team && mode == ST_TEAM_ALONE);
+  done = train_step (network, x, t, batch, optimizer, learning_rate, max_norm, cost, error);
+
+  if (done && shared_team && batch > 0)
+    st_team_choice_record (network->team_choice, mode,
+                           (double) (g_get_monotonic_time () - started) / batch);
+
+  /* The work between steps, such as the forward passes that measure
+   * accuracy, goes the way the next step will. */
+  st_parallel_set_alone (network->parallel,
+                         shared_team &&
+                         st_team_choice_next (network->team_choice) == ST_TEAM_ALONE);
+
+  return done;
 }
 
 /**

@@ -30,6 +30,8 @@ st_network_new (StLoss loss)
   network->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) st_layer_free);
   network->loss = loss;
   network->parallel = st_parallel_new (1);
+  network->team_choice = g_aligned_alloc0 (1, ST_TEAM_CHOICE_BYTES, ST_TEAM_CHOICE_ALIGNMENT);
+  st_team_choice_init (network->team_choice);
 
   return network;
 }
@@ -70,6 +72,7 @@ st_network_free (StNetwork *network)
   free_workspace (network);
   g_ptr_array_unref (network->layers);
   g_clear_pointer (&network->parallel, st_parallel_free);
+  g_clear_pointer (&network->team_choice, g_aligned_free);
   g_free (network->input_mean);
   g_free (network->input_scale);
   g_free (network);
@@ -306,6 +309,7 @@ st_network_set_threads (StNetwork  *network,
 
   st_parallel_free (network->parallel);
   network->parallel = st_parallel_new (n_threads);
+  st_team_choice_init (network->team_choice);
   g_clear_pointer (&network->scratch, g_free);
   network->scratch_threads = 0;
 

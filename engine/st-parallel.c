@@ -67,6 +67,10 @@ struct _StParallel
    * calling thread alone.  Set before the job number moves. */
   guint members;
 
+  /* Whether every job runs on the calling thread alone for now (see
+   * st_parallel_set_alone()). */
+  gboolean alone;
+
   /* Atomic as well as under the mutex: GLib's mutex is built on futexes,
    * which ThreadSanitizer cannot see, so only atomics order memory for
    * it.  The job number already orders function and data. */
@@ -301,7 +305,7 @@ st_parallel_run (StParallel     *parallel,
                  StParallelFunc  function,
                  gpointer        data)
 {
-  if (parallel->n_threads == 1 || work < ST_PARALLEL_MIN_WORK)
+  if (parallel->n_threads == 1 || parallel->alone || work < ST_PARALLEL_MIN_WORK)
     {
       parallel->members = 1;
       function (data, 0, 1);
@@ -337,6 +341,24 @@ st_parallel_run (StParallel     *parallel,
     g_cond_wait (&parallel->done, &parallel->mutex);
   g_atomic_int_set (&parallel->caller_sleeping, FALSE);
   g_mutex_unlock (&parallel->mutex);
+}
+
+/**
+ * st_parallel_set_alone:
+ * @parallel: a team that runs no job now
+ * @alone: whether the calling thread runs the next jobs by itself
+ *
+ * Runs every later job on the calling thread alone, as a job smaller
+ * than %ST_PARALLEL_MIN_WORK would, until called again with %FALSE.  The
+ * helpers keep waiting as they would between jobs, and go to sleep if
+ * nothing comes.  Since no result depends on the count of members, this
+ * changes only the time.
+ */
+void
+st_parallel_set_alone (StParallel *parallel,
+                       gboolean    alone)
+{
+  parallel->alone = alone;
 }
 
 /**

@@ -35,6 +35,8 @@ void        st_parallel_run           (StParallel        *parallel,
                                        StParallelFunc     function,
                                        gpointer           data);
 void        st_parallel_barrier       (StParallel        *parallel);
+void        st_parallel_set_alone     (StParallel        *parallel,
+                                       gboolean           alone);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StParallel, st_parallel_free)
 

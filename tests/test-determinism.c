@@ -15,6 +15,7 @@
 
 #include "st-engine.h"
 #include "st-parallel.h"
+#include "st-team-choice.h"
 
 #define BATCH 7
 #define N_STEPS 12
@@ -237,15 +238,16 @@ static const SharedShape shared_shapes[] = {
   { 300, 9000, 0.0018, 64 },
 };
 
-/* Returns: the fingerprint after five steps of a layer of @shape, large
- * enough for the fused step to share its rows among @threads, on
+/* Returns: the fingerprint after @steps steps of a layer of @shape,
+ * large enough for the fused step to share its rows among @threads, on
  * @layout. */
 static GByteArray *
 train_shared_layer (const SharedShape *shape,
                     StLayout           layout,
                     StOptimizerKind    kind,
                     guint              threads,
-                    gboolean           fused)
+                    gboolean           fused,
+                    guint              steps)
 {
   g_autoptr(gsl_rng) rng = st_random_new (11);
   g_autoptr(StNetwork) network = st_network_new (ST_LOSS_HALF_MSE);
@@ -273,7 +275,7 @@ train_shared_layer (const SharedShape *shape,
   for (gsize k = 0; k < n_targets; k++)
     t[k] = 2.0 * gsl_rng_uniform (rng) - 1.0;
 
-  for (guint step = 0; step < 5; step++)
+  for (guint step = 0; step < steps; step++)
     g_assert_true (st_network_train_step (network, x, t, shape->samples, &optimizer, 0.05, 0.0,
                                           NULL, NULL));
 
@@ -294,16 +296,41 @@ test_fused_threads (gconstpointer data)
     for (StLayout layout = 0; layout < ST_N_LAYOUTS; layout++)
       {
         const SharedShape *shape = &shared_shapes[s];
-        g_autoptr(GByteArray) separate = train_shared_layer (shape, layout, kind, 1, FALSE);
+        g_autoptr(GByteArray) separate = train_shared_layer (shape, layout, kind, 1, FALSE, 5);
 
         for (guint threads = 1; threads <= 3; threads++)
           {
-            g_autoptr(GByteArray) fused = train_shared_layer (shape, layout, kind, threads, TRUE);
+            g_autoptr(GByteArray) fused = train_shared_layer (shape, layout, kind, threads, TRUE,
+                                                              5);
 
             g_test_message ("shape %u, layout %d, %u threads", s, layout, threads);
             g_assert_cmpmem (fused->data, fused->len, separate->data, separate->len);
           }
       }
+}
+
+/* A network on 2 threads times its steps and now and then runs a few
+ * of them on the calling thread alone (st-team-choice.c): the first try
+ * spans steps 35 to 42.  Whichever mode each step took, 50 steps must
+ * end with the bits of one thread, in the fused step and in the
+ * separate passes. */
+static void
+test_team_tries (void)
+{
+  const SharedShape *shape = &shared_shapes[0];
+
+  g_assert_cmpuint (ST_TEAM_CHOICE_WARM_UP + ST_TEAM_CHOICE_FIRST_INTERVAL +
+                    ST_TEAM_CHOICE_WINDOW, <, 50);
+
+  for (int fused = 0; fused < 2; fused++)
+    {
+      g_autoptr(GByteArray) one = train_shared_layer (shape, ST_LAYOUT_CSR, ST_OPTIMIZER_ADAM, 1,
+                                                      fused, 50);
+      g_autoptr(GByteArray) two = train_shared_layer (shape, ST_LAYOUT_CSR, ST_OPTIMIZER_ADAM, 2,
+                                                      fused, 50);
+
+      g_assert_cmpmem (two->data, two->len, one->data, one->len);
+    }
 }
 
 int
@@ -323,6 +350,7 @@ main (int    argc,
                         GINT_TO_POINTER (ST_OPTIMIZER_SGD), test_fused_threads);
   g_test_add_data_func ("/engine/determinism/fused-threads/adam",
                         GINT_TO_POINTER (ST_OPTIMIZER_ADAM), test_fused_threads);
+  g_test_add_func ("/engine/determinism/team-tries", test_team_tries);
 
   return g_test_run ();
 }

@@ -93,6 +93,25 @@ test_small_job (void)
   g_assert_cmpint (counts.runs[1], ==, 0);
 }
 
+/* A team set to run alone runs even a large job on the calling thread,
+ * as one member, and shares jobs again once set back. */
+static void
+test_alone (void)
+{
+  g_autoptr(StParallel) parallel = st_parallel_new (2);
+  Counts counts = { { 0 } };
+
+  st_parallel_set_alone (parallel, TRUE);
+  st_parallel_run (parallel, ST_PARALLEL_MIN_WORK, count_run, &counts);
+  g_assert_cmpint (counts.runs[0], ==, 1);
+  g_assert_cmpint (counts.runs[1], ==, 0);
+
+  st_parallel_set_alone (parallel, FALSE);
+  st_parallel_run (parallel, ST_PARALLEL_MIN_WORK, count_run, &counts);
+  g_assert_cmpint (counts.runs[0], ==, 2);
+  g_assert_cmpint (counts.runs[1], ==, 1);
+}
+
 /* Helpers that fell asleep between jobs still take the next one. */
 static void
 test_sleeping_helpers (void)
@@ -248,6 +267,7 @@ main (int    argc,
 
   g_test_add_func ("/engine/parallel/many-jobs", test_many_jobs);
   g_test_add_func ("/engine/parallel/small-job", test_small_job);
+  g_test_add_func ("/engine/parallel/alone", test_alone);
   g_test_add_func ("/engine/parallel/sleeping-helpers", test_sleeping_helpers);
   g_test_add_func ("/engine/parallel/sleeping-caller", test_sleeping_caller);
   g_test_add_func ("/engine/parallel/barrier", test_barrier);
