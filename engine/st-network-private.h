@@ -26,9 +26,9 @@ struct _StNetwork
 
   StParallel *parallel;
 
-  /* Whether training steps share the team.  Written by the calling
-   * thread in every step, so it has cache lines of its own: the helpers
-   * read the fields around it in every job. */
+  /* The choice whether training steps share the team.  The calling
+   * thread writes it in every step and the helpers read the fields
+   * around it in every job, so it has cache lines of its own. */
   StTeamChoice *team_choice;
 
   gboolean want_input_gradient;

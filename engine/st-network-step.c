@@ -725,23 +725,23 @@ st_network_train_step (StNetwork          *network,
                        GError            **error)
 {
   StTeamMode mode = st_team_choice_next (network->team_choice);
-  gboolean shared_team = st_parallel_get_n_threads (network->parallel) > 1;
+  gboolean has_helpers = st_parallel_get_n_threads (network->parallel) > 1;
   gint64 started = g_get_monotonic_time ();
   gboolean done;
 
   /* Each step runs on the team or on this thread alone, whichever
    * st-team-choice.c found faster; the bits are the same either way. */
-  st_parallel_set_alone (network->parallel, shared_team && mode == ST_TEAM_ALONE);
+  st_parallel_set_alone (network->parallel, has_helpers && mode == ST_TEAM_ALONE);
   done = train_step (network, x, t, batch, optimizer, learning_rate, max_norm, cost, error);
 
-  if (done && shared_team && batch > 0)
+  if (done && has_helpers && batch > 0)
     st_team_choice_record (network->team_choice, mode,
                            (double) (g_get_monotonic_time () - started) / batch);
 
   /* The work between steps, such as the forward passes that measure
    * accuracy, goes the way the next step will. */
   st_parallel_set_alone (network->parallel,
-                         shared_team &&
+                         has_helpers &&
                          st_team_choice_next (network->team_choice) == ST_TEAM_ALONE);
 
   return done;

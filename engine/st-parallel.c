@@ -47,7 +47,10 @@
  * the digits network's epoch on 2 threads took 3.6 to 6.4 ms with the
  * yields after 2,000 polls and 2.3 to 2.4 ms after 400.  Why is not
  * known: in the same minutes its 2 processors ran two busy threads at
- * full speed, and passed a cache line back and forth in 50 to 75 ns. */
+ * full speed, and passed a cache line back and forth in 50 to 75 ns.
+ * Later slow stretches, which neither 100 polls nor polling without the
+ * pause instruction shortened, are left to
+ * st-team-choice.c. */
 #define YIELD_AFTER_ROUNDS 400
 
 struct _StParallel

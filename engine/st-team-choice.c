@@ -89,13 +89,14 @@ static void
 judge_try (StTeamChoice *choice)
 {
   double tried = median (choice->tried, choice->n_tried);
-  double preferred = median (choice->recent, choice->n_recent);
+  double preferred = median (choice->recent,
+                             (guint) MIN (choice->recent_written, ST_TEAM_CHOICE_WINDOW));
 
   if (preferred > 0.0 && tried < SWITCH_FACTOR * preferred)
     {
       choice->preferred = other_mode (choice->preferred);
       memcpy (choice->recent, choice->tried, sizeof choice->recent);
-      choice->n_recent = choice->n_tried;
+      choice->recent_written = choice->n_tried;
       choice->interval = ST_TEAM_CHOICE_FIRST_INTERVAL;
     }
   else
@@ -135,7 +136,8 @@ st_team_choice_record (StTeamChoice *choice,
       return;
     }
 
-  /* The preferred mode's last steps, oldest replaced first. */
-  choice->recent[choice->steps % ST_TEAM_CHOICE_WINDOW] = microseconds_per_sample;
-  choice->n_recent = MIN (choice->n_recent + 1, ST_TEAM_CHOICE_WINDOW);
+  /* The preferred mode's last steps, oldest replaced first.  Until the
+   * window is full, they fill its first slots, which median() reads. */
+  choice->recent[choice->recent_written % ST_TEAM_CHOICE_WINDOW] = microseconds_per_sample;
+  choice->recent_written++;
 }

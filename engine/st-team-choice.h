@@ -18,11 +18,10 @@ typedef enum
 /* Steps at the start that are not timed: the first ones allocate. */
 #define ST_TEAM_CHOICE_WARM_UP 3
 
-/* Steps in a row a try of the other mode runs, and how many recent
- * steps of the preferred mode it is compared with.  The first steps of
- * a try may wait for a sleeping helper or for data on the other core,
- * so the medians of 8 steps are compared, which leave such outliers
- * out. */
+/* The length of a try of the other mode, in steps, and the count of the
+ * preferred mode's recent steps it is compared with.  The first steps of
+ * a try may wait for a sleeping helper or for data on the other core, so
+ * the two medians are compared, which leave such steps out. */
 #define ST_TEAM_CHOICE_WINDOW 8
 
 /* Steps from a change of mode to the next try, and the most between two
@@ -34,7 +33,7 @@ typedef struct
 {
   StTeamMode preferred;
   double recent[ST_TEAM_CHOICE_WINDOW];  /* the preferred mode's last step times */
-  guint n_recent;
+  guint64 recent_written;                /* writes to recent so far */
   double tried[ST_TEAM_CHOICE_WINDOW];   /* the current try's step times */
   guint n_tried;
   guint64 steps;       /* steps recorded so far */
