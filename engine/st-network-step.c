@@ -312,6 +312,7 @@ row_gradient_from_memory (const StepJob *job,
  * a 65536-row layer that matters.
  *
  * Both ways give the same bits: the same arithmetic in the same order.
+ * @quads is ST_USE_QUADS(), passed as a constant.
  *
  * Where the inputs are several times a core's L2 and each gather is a
  * run of 8 lines, the gradient also requests the next terms' inputs
@@ -326,13 +327,14 @@ fused_rows_of_batch (const StepJob *job,
                      guint          first,
                      guint          last,
                      double        *scratch,
-                     guint          batch)
+                     guint          batch,
+                     gboolean       quads)
 {
   StLayer *layer = job->layer;
   const StTraversal *rows = &layer->by_row;
   double inverse = 1.0 / ((double) st_layer_get_rows (layer) * batch);
   guint groups = batch / ST_LANES;
-  gboolean in_registers = !ST_USE_QUADS () && layer->activation == ST_ACTIVATION_IDENTITY &&
+  gboolean in_registers = !quads && layer->activation == ST_ACTIVATION_IDENTITY &&
                           batch % ST_LANES == 0 && (groups == 2 || groups == 4 || groups == 8);
   int lines_per_term = MIN ((batch + 7) / 8, 8);
   int lookahead = ST_ROW_PREFETCH_AHEAD / lines_per_term;
@@ -398,26 +400,40 @@ fused_rows_of_batch (const StepJob *job,
 
 /* Runs fused_rows_of_batch() with the common batch sizes as constants,
  * so that the kernels' loops over the batch unroll and their lane groups
- * stay in registers. */
+ * stay in registers.  Whether the narrow forms run is a constant in each
+ * call too.  Tested inside, it let GCC move the register path's
+ * eight-lane constants above the test, and without AVX-512 it builds
+ * those on the stack: the narrow form paid for that in every row. */
 ST_VECTORIZED static void
 fused_rows (const StepJob *job,
             guint          first,
             guint          last,
             double        *scratch)
 {
+  gboolean quads = ST_USE_QUADS ();
+
   switch (job->batch)
     {
     case 16:
-      fused_rows_of_batch (job, first, last, scratch, 16);
+      if (quads)
+        fused_rows_of_batch (job, first, last, scratch, 16, TRUE);
+      else
+        fused_rows_of_batch (job, first, last, scratch, 16, FALSE);
       break;
     case 32:
-      fused_rows_of_batch (job, first, last, scratch, 32);
+      if (quads)
+        fused_rows_of_batch (job, first, last, scratch, 32, TRUE);
+      else
+        fused_rows_of_batch (job, first, last, scratch, 32, FALSE);
       break;
     case 64:
-      fused_rows_of_batch (job, first, last, scratch, 64);
+      if (quads)
+        fused_rows_of_batch (job, first, last, scratch, 64, TRUE);
+      else
+        fused_rows_of_batch (job, first, last, scratch, 64, FALSE);
       break;
     default:
-      fused_rows_of_batch (job, first, last, scratch, job->batch);
+      fused_rows_of_batch (job, first, last, scratch, job->batch, quads);
       break;
     }
 }

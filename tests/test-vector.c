@@ -2,11 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A processor runs one form of the sums: the wide one with AVX-512, the
- * narrow one (quads) with AVX2 alone.  The engine promises the same bits
- * on both, so this test calls each form directly, whatever the processor
- * running it, and compares both with memcmp against a plain loop that
- * adds the terms in the order st-vector.h documents.
+ * A processor runs one form of the sums and of the loss row: the wide
+ * one with AVX-512, the narrow one (quads) with AVX2 alone.  The engine
+ * promises the same bits on both, so this test calls each form directly,
+ * whatever the processor running it, and compares both with memcmp
+ * against a plain loop that adds the terms in the order st-vector.h and
+ * st-loss-row.h document.
  */
 
 #include "config.h"
@@ -14,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "st-loss-row.h"
 #include "st-vector.h"
 
 #define MAX_TERMS 13
@@ -226,6 +228,91 @@ test_dot_zero_sign (void)
     }
 }
 
+/* Computes st_loss_row_inline() one sample at a time: the squares of the
+ * full groups of eight in eight lane sums from zero, paired as
+ * reference_dot() pairs them, then the rest in order. */
+static double
+reference_loss_row (StActivation  activation,
+                    const double *z,
+                    const double *a,
+                    const double *t,
+                    guint         batch,
+                    double        inverse,
+                    double       *error,
+                    double       *dz)
+{
+  double lane[8] = { 0 };
+  guint full = batch / 8 * 8;
+  double total;
+
+  for (guint b = 0; b < batch; b++)
+    {
+      error[b] = a[b] - t[b];
+      dz[b] = error[b] * inverse;
+      if (activation == ST_ACTIVATION_TANH)
+        dz[b] = dz[b] * (1.0 - a[b] * a[b]);
+      else if (activation == ST_ACTIVATION_LOGISTIC)
+        dz[b] = dz[b] * a[b] * (1.0 - a[b]);
+      else if (activation == ST_ACTIVATION_RELU && !(z[b] > 0.0))
+        dz[b] = 0.0;
+      if (b < full)
+        lane[b % 8] += error[b] * error[b];
+    }
+
+  total = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+  for (guint b = full; b < batch; b++)
+    total += error[b] * error[b];
+
+  return total;
+}
+
+/* Checks that both forms of the loss row give the reference's bits, for
+ * every activation the loss row handles. */
+static void
+test_loss_row_forms (void)
+{
+  static const StActivation activations[] = {
+    ST_ACTIVATION_IDENTITY, ST_ACTIVATION_TANH, ST_ACTIVATION_LOGISTIC, ST_ACTIVATION_RELU,
+  };
+  Terms terms;
+
+  fill_terms (&terms, 23);
+
+  for (guint k = 0; k < G_N_ELEMENTS (batches); k++)
+    for (guint f = 0; f < G_N_ELEMENTS (activations); f++)
+      {
+        guint batch = batches[k];
+        const double *z = terms.source;
+        const double *a = terms.source + MAX_BATCH;
+        const double *t = terms.common;
+        double inverse = 1.0 / 3.0;
+        double expected_error[MAX_BATCH];
+        double expected_dz[MAX_BATCH];
+        double error[2][MAX_BATCH];
+        double dz[2][MAX_BATCH];
+        double expected;
+        double sums[2];
+
+        expected = reference_loss_row (activations[f], z, a, t, batch, inverse, expected_error,
+                                       expected_dz);
+        sums[0] = st_loss_row_wide (activations[f], z, a, t, batch, inverse, error[0], dz[0]);
+        sums[1] = st_loss_row_quads (activations[f], z, a, t, batch, inverse, error[1], dz[1]);
+
+        for (guint form = 0; form < 2; form++)
+          {
+            g_assert_cmpmem (&sums[form], sizeof (double), &expected, sizeof (double));
+            g_assert_cmpmem (error[form], batch * sizeof (double), expected_error,
+                             batch * sizeof (double));
+            g_assert_cmpmem (dz[form], batch * sizeof (double), expected_dz,
+                             batch * sizeof (double));
+          }
+
+        /* Without dz, the sum stays the same. */
+        sums[1] = st_loss_row_quads (activations[f], z, a, t, batch, inverse, error[1], NULL);
+        g_assert_cmpmem (&sums[1], sizeof (double), &expected, sizeof (double));
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -235,6 +322,7 @@ main (int    argc,
   g_test_add_func ("/vector/accumulate-forms", test_accumulate_forms);
   g_test_add_func ("/vector/dot-terms-forms", test_dot_terms_forms);
   g_test_add_func ("/vector/dot-zero-sign", test_dot_zero_sign);
+  g_test_add_func ("/vector/loss-row-forms", test_loss_row_forms);
 
   return g_test_run ();
 }
