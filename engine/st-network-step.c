@@ -255,14 +255,18 @@ row_gradient_from_lanes (const StepJob *job,
 
 /* Does what row_gradient_from_lanes() does, for any activation and batch.  The
  * pre-activations arrive in the first scratch row.  The others receive
- * the activations (unless the identity), the error and dz. */
+ * the activations (unless the identity), the error and dz.  The input
+ * requests through *@requested are made only in the narrow form, where
+ * the batch has a lane group at least; other callers pass %NULL. */
 ST_VECTOR_INLINE double
 row_gradient_from_memory (const StepJob *job,
                           guint          i,
                           double        *scratch,
                           const double  *ti,
                           guint          batch,
-                          double         inverse)
+                          double         inverse,
+                          int           *requested,
+                          int            request_end)
 {
   StLayer *layer = job->layer;
   const StTraversal *rows = &layer->by_row;
@@ -279,8 +283,13 @@ row_gradient_from_memory (const StepJob *job,
 
   job->network->row_cost[i] = st_loss_row_inline (activation, zi, ai, ti, batch, inverse,
                                                   error, dzi);
-  squares = st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1],
-                                 rows->position, rows->index, job->x, dzi, batch);
+  if (requested != NULL && batch >= ST_LANES && ST_USE_QUADS ())
+    squares = st_vector_dot_terms_narrow (layer->weight_grad, rows->start[i], rows->start[i + 1],
+                                          rows->position, rows->index, job->x, dzi, batch,
+                                          requested, request_end);
+  else
+    squares = st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1],
+                                   rows->position, rows->index, job->x, dzi, batch);
   if (layer->bias_grad != NULL)
     {
       layer->bias_grad[i] = st_vector_sum (dzi, batch);
@@ -291,8 +300,8 @@ row_gradient_from_memory (const StepJob *job,
 }
 
 /* The gradient's requests for the next terms' inputs pay where the
- * inputs are several times a core's L2 (1 MiB on both hosts): 8 MiB on
- * s3.  On s2, whose 2 MiB of inputs partly stay in L2, they made the
+ * inputs are several times a core's L2 (1 MiB on hosts A and B, 512 KiB
+ * on host C): 8 MiB on s3.  On s2, whose 2 MiB of inputs partly stay in L2, they made the
  * step 1.02 times as slow (1.07 with 4 requests a group).  Rows whose
  * gathers are runs of fewer than 8 lines do not take them, untried:
  * s1's inputs fit in L2, and s4's short rows have their inputs
@@ -390,8 +399,11 @@ fused_rows_of_batch (const StepJob *job,
           else
             squares = row_gradient_from_lanes (job, i, z, ti, groups, inverse, share_end, NULL, 0);
         }
+      else if (quads && request_in_gradient)
+        squares = row_gradient_from_memory (job, i, scratch, ti, batch, inverse, &requested,
+                                            i + 1 < last ? rows->start[i + 2] : requested);
       else
-        squares = row_gradient_from_memory (job, i, scratch, ti, batch, inverse);
+        squares = row_gradient_from_memory (job, i, scratch, ti, batch, inverse, NULL, 0);
 
       /* Only whether this is finite matters, so its order does not. */
       job->network->row_gradient[i] = squares;

@@ -245,7 +245,10 @@ st_vector_prefetch_row (const double *row,
  * of eight terms, when its caller gives it terms to request (see
  * st_vector_dot_terms_groups()).  On host B, s3 took 0.95 of its time
  * with 2, in 21 alternating rounds.  A first try measured 0.92 and 0.94
- * with 2, 0.97 with 1, 0.93 with 3 or 4 and 0.97 with 8. */
+ * with 2, 0.97 with 1, 0.93 with 3 or 4 and 0.97 with 8.  The narrow
+ * form requests half as many before each group of four terms, the same
+ * rate: with AVX2 on host C, s3 took 0.95 of its time with that rate in
+ * two runs of 7 alternating rounds, and 0.91 and 0.97 with twice it. */
 #define ST_GRADIENT_REQUESTS 2
 
 /* The largest number of lane groups a kernel keeps in registers at
@@ -797,7 +800,9 @@ st_quad_totals (StQuad s0,
  * batch of at least 8.  It takes four terms at a time and keeps each
  * term's eight lane sums in two quads, so that the sums take 8 of AVX2's
  * 16 registers.  The lane totals pair as st_lanes_total() does:
- * ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)). */
+ * ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)).  With @requested,
+ * it requests input rows as st_vector_dot_terms_groups() does, before
+ * each group of four terms. */
 ST_VECTOR_INLINE double
 st_vector_dot_terms_narrow (double        *results,
                             int            first,
@@ -806,7 +811,9 @@ st_vector_dot_terms_narrow (double        *results,
                             const int     *indices,
                             const double  *source,
                             const double  *a,
-                            guint          batch)
+                            guint          batch,
+                            int           *requested,
+                            int            request_end)
 {
   guint full = batch / ST_LANES * ST_LANES;
   double squares = 0.0;
@@ -820,6 +827,14 @@ st_vector_dot_terms_narrow (double        *results,
       double total[4];
       StQuad totals;
       int count = MIN (end - e, 4);
+
+      if (requested != NULL)
+        {
+          int stop = MIN (*requested + ST_GRADIENT_REQUESTS / 2, request_end);
+
+          for (; *requested < stop; (*requested)++)
+            st_vector_prefetch_row (source + (gsize) indices[*requested] * batch, batch, 8);
+        }
 
       /* A missing term repeats the last one, and its sums are not stored. */
 #pragma GCC unroll 4
@@ -966,7 +981,8 @@ st_vector_dot_terms (double        *results,
                      guint          batch)
 {
   if (batch >= ST_LANES && ST_USE_QUADS ())
-    return st_vector_dot_terms_narrow (results, first, end, positions, indices, source, a, batch);
+    return st_vector_dot_terms_narrow (results, first, end, positions, indices, source, a, batch,
+                                       NULL, 0);
 
   return st_vector_dot_terms_wide (results, first, end, positions, indices, source, a, batch);
 }

@@ -176,7 +176,7 @@ test_dot_terms_forms (void)
           narrow_squares = batch >= ST_LANES
                              ? st_vector_dot_terms_narrow (narrow, 2, end, positions,
                                                            terms.indices, terms.source,
-                                                           terms.common, batch)
+                                                           terms.common, batch, NULL, 0)
                              : st_vector_dot_terms_wide (narrow, 2, end, positions,
                                                          terms.indices, terms.source,
                                                          terms.common, batch);
@@ -219,7 +219,7 @@ test_dot_zero_sign (void)
       g_assert_true (signbit (reference_dot (common, source, batch)));
 
       st_vector_dot_terms_wide (wide, 0, 4, NULL, indices, source, common, batch);
-      st_vector_dot_terms_narrow (narrow, 0, 4, NULL, indices, source, common, batch);
+      st_vector_dot_terms_narrow (narrow, 0, 4, NULL, indices, source, common, batch, NULL, 0);
       for (guint e = 0; e < 4; e++)
         {
           g_assert_true (wide[e] == 0.0 && signbit (wide[e]));
