@@ -96,7 +96,7 @@ st_layer_weight_gradient_row (StLayer      *layer,
   const StTraversal *rows = &layer->by_row;
 
   st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1], rows->position,
-                       rows->index, x, dzi, batch);
+                       rows->index, x, dzi, batch, NULL, 0);
 
   if (layer->bias_grad != NULL)
     layer->bias_grad[i] = st_vector_sum (dzi, batch);

@@ -255,9 +255,9 @@ row_gradient_from_lanes (const StepJob *job,
 
 /* Does what row_gradient_from_lanes() does, for any activation and batch.  The
  * pre-activations arrive in the first scratch row.  The others receive
- * the activations (unless the identity), the error and dz.  The input
- * requests through *@requested are made only in the narrow form, where
- * the batch has a lane group at least; other callers pass %NULL. */
+ * the activations (unless the identity), the error and dz.  With
+ * @requested, the gradient requests inputs as st_vector_dot_terms()
+ * states. */
 ST_VECTOR_INLINE double
 row_gradient_from_memory (const StepJob *job,
                           guint          i,
@@ -283,13 +283,9 @@ row_gradient_from_memory (const StepJob *job,
 
   job->network->row_cost[i] = st_loss_row_inline (activation, zi, ai, ti, batch, inverse,
                                                   error, dzi);
-  if (requested != NULL && batch >= ST_LANES && ST_USE_QUADS ())
-    squares = st_vector_dot_terms_narrow (layer->weight_grad, rows->start[i], rows->start[i + 1],
-                                          rows->position, rows->index, job->x, dzi, batch,
-                                          requested, request_end);
-  else
-    squares = st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1],
-                                   rows->position, rows->index, job->x, dzi, batch);
+  squares = st_vector_dot_terms (layer->weight_grad, rows->start[i], rows->start[i + 1],
+                                 rows->position, rows->index, job->x, dzi, batch, requested,
+                                 request_end);
   if (layer->bias_grad != NULL)
     {
       layer->bias_grad[i] = st_vector_sum (dzi, batch);
@@ -301,11 +297,11 @@ row_gradient_from_memory (const StepJob *job,
 
 /* The gradient's requests for the next terms' inputs pay where the
  * inputs are several times a core's L2 (1 MiB on hosts A and B, 512 KiB
- * on host C): 8 MiB on s3.  On s2, whose 2 MiB of inputs partly stay in L2, they made the
- * step 1.02 times as slow (1.07 with 4 requests a group).  Rows whose
- * gathers are runs of fewer than 8 lines do not take them, untried:
- * s1's inputs fit in L2, and s4's short rows have their inputs
- * requested rows ahead already (ST_ROW_PREFETCH_AHEAD). */
+ * on host C): 8 MiB on s3.  On s2, whose 2 MiB of inputs partly stay in
+ * L2, they made the step 1.02 times as slow (1.07 with 4 requests a
+ * group).  Rows whose gathers are runs of fewer than 8 lines do not
+ * take them, untried: s1's inputs fit in L2, and s4's short rows have
+ * their inputs requested rows ahead already (ST_ROW_PREFETCH_AHEAD). */
 #define ST_GRADIENT_REQUEST_MIN_INPUT_BYTES (4 * 1024 * 1024)
 
 /* Forward sum, error and gradient of rows [first, last), in one pass per
@@ -389,7 +385,9 @@ fused_rows_of_batch (const StepJob *job,
 
       /* The gradient may request up to the end of the next row.  The
        * call without requests is a branch of its own, so that the other
-       * layers do not pay for the test in every group of terms. */
+       * layers do not pay for the test in every group of terms.  Rows
+       * outside the register path take the requests only in the narrow
+       * form, the one where they were measured. */
       if (in_registers)
         {
           if (request_in_gradient)
@@ -412,42 +410,46 @@ fused_rows_of_batch (const StepJob *job,
 
 /* Runs fused_rows_of_batch() with the common batch sizes as constants,
  * so that the kernels' loops over the batch unroll and their lane groups
- * stay in registers.  Whether the narrow forms run is a constant in each
- * call too.  Tested inside, it let GCC move the register path's
- * eight-lane constants above the test, and without AVX-512 it builds
- * those on the stack: the narrow form paid for that in every row. */
+ * stay in registers. */
+ST_VECTOR_INLINE void
+fused_rows_of_form (const StepJob *job,
+                    guint          first,
+                    guint          last,
+                    double        *scratch,
+                    gboolean       quads)
+{
+  switch (job->batch)
+    {
+    case 16:
+      fused_rows_of_batch (job, first, last, scratch, 16, quads);
+      break;
+    case 32:
+      fused_rows_of_batch (job, first, last, scratch, 32, quads);
+      break;
+    case 64:
+      fused_rows_of_batch (job, first, last, scratch, 64, quads);
+      break;
+    default:
+      fused_rows_of_batch (job, first, last, scratch, job->batch, quads);
+      break;
+    }
+}
+
+/* Runs the fused rows in the form of the kernels that this processor
+ * takes, passed on as a constant.  Tested inside, it let GCC move the
+ * register path's eight-lane constants above the test, and without
+ * AVX-512 it builds those on the stack: the narrow form paid for that in
+ * every row. */
 ST_VECTORIZED static void
 fused_rows (const StepJob *job,
             guint          first,
             guint          last,
             double        *scratch)
 {
-  gboolean quads = ST_USE_QUADS ();
-
-  switch (job->batch)
-    {
-    case 16:
-      if (quads)
-        fused_rows_of_batch (job, first, last, scratch, 16, TRUE);
-      else
-        fused_rows_of_batch (job, first, last, scratch, 16, FALSE);
-      break;
-    case 32:
-      if (quads)
-        fused_rows_of_batch (job, first, last, scratch, 32, TRUE);
-      else
-        fused_rows_of_batch (job, first, last, scratch, 32, FALSE);
-      break;
-    case 64:
-      if (quads)
-        fused_rows_of_batch (job, first, last, scratch, 64, TRUE);
-      else
-        fused_rows_of_batch (job, first, last, scratch, 64, FALSE);
-      break;
-    default:
-      fused_rows_of_batch (job, first, last, scratch, job->batch, quads);
-      break;
-    }
+  if (ST_USE_QUADS ())
+    fused_rows_of_form (job, first, last, scratch, TRUE);
+  else
+    fused_rows_of_form (job, first, last, scratch, FALSE);
 }
 
 /* Chunks of rows per team member in the fused step.  Many small chunks

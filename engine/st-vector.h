@@ -908,7 +908,9 @@ st_vector_dot_terms_wide (double        *results,
                           const int     *indices,
                           const double  *source,
                           const double  *a,
-                          guint          batch)
+                          guint          batch,
+                          int           *requested,
+                          int            request_end)
 {
   switch (batch / ST_LANES)
     {
@@ -938,11 +940,13 @@ st_vector_dot_terms_wide (double        *results,
           ST_LOAD_LANES (common[g], a + g * ST_LANES);
 
         return st_vector_dot_terms_groups (results, first, end, end, positions, indices, source,
-                                           a, common, batch, groups, TRUE, NULL, 0);
+                                           a, common, batch, groups, TRUE, requested,
+                                           request_end);
       }
     default:
       return st_vector_dot_terms_groups (results, first, end, end, positions, indices, source, a,
-                                         NULL, batch, batch / ST_LANES, FALSE, NULL, 0);
+                                         NULL, batch, batch / ST_LANES, FALSE, requested,
+                                         request_end);
     }
 }
 
@@ -957,6 +961,9 @@ st_vector_dot_terms_wide (double        *results,
  * @source: (array): rows of @batch values
  * @a: (array): the common factor, @batch values
  * @batch: row length
+ * @requested: (inout) (nullable): the next term whose source row to
+ *   request, or %NULL for no requests
+ * @request_end: one past the last term to request
  *
  * Stores st_vector_dot (a, source[index_e], batch) for every term, with
  * the same bits.  The wide form takes the terms eight at a time, so that
@@ -965,7 +972,9 @@ st_vector_dot_terms_wide (double        *results,
  * bit, because each lane of the totals depends on its own term only.
  * Batches of 8, 16, 32 and 64 keep @a in registers there.  The narrow
  * form (ST_USE_QUADS()) takes four terms at a time and reads @a from
- * memory.
+ * memory.  With @requested, both forms request later terms' source rows
+ * between their groups of terms, at the rate st_vector_dot_terms_groups()
+ * states.  Batches under 8 make no requests.
  *
  * Returns: the sum of the squares of the stored results, in no fixed
  * order: callers use it only to ask whether the gradient is finite
@@ -978,13 +987,16 @@ st_vector_dot_terms (double        *results,
                      const int     *indices,
                      const double  *source,
                      const double  *a,
-                     guint          batch)
+                     guint          batch,
+                     int           *requested,
+                     int            request_end)
 {
   if (batch >= ST_LANES && ST_USE_QUADS ())
     return st_vector_dot_terms_narrow (results, first, end, positions, indices, source, a, batch,
-                                       NULL, 0);
+                                       requested, request_end);
 
-  return st_vector_dot_terms_wide (results, first, end, positions, indices, source, a, batch);
+  return st_vector_dot_terms_wide (results, first, end, positions, indices, source, a, batch,
+                                   requested, request_end);
 }
 
 G_END_DECLS

@@ -169,7 +169,7 @@ test_dot_terms_forms (void)
             }
 
           wide_squares = st_vector_dot_terms_wide (wide, 2, end, positions, terms.indices,
-                                                   terms.source, terms.common, batch);
+                                                   terms.source, terms.common, batch, NULL, 0);
 
           /* The narrow form needs a batch of at least 8.  Below that,
            * both sides use the wide one. */
@@ -179,7 +179,7 @@ test_dot_terms_forms (void)
                                                            terms.common, batch, NULL, 0)
                              : st_vector_dot_terms_wide (narrow, 2, end, positions,
                                                          terms.indices, terms.source,
-                                                         terms.common, batch);
+                                                         terms.common, batch, NULL, 0);
 
           g_assert_cmpmem (wide, sizeof wide, expected, sizeof expected);
           g_assert_cmpmem (narrow, sizeof narrow, expected, sizeof expected);
@@ -218,7 +218,7 @@ test_dot_zero_sign (void)
       g_assert_true (signbit (st_vector_dot (common, source, batch)));
       g_assert_true (signbit (reference_dot (common, source, batch)));
 
-      st_vector_dot_terms_wide (wide, 0, 4, NULL, indices, source, common, batch);
+      st_vector_dot_terms_wide (wide, 0, 4, NULL, indices, source, common, batch, NULL, 0);
       st_vector_dot_terms_narrow (narrow, 0, 4, NULL, indices, source, common, batch, NULL, 0);
       for (guint e = 0; e < 4; e++)
         {
