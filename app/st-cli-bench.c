@@ -68,7 +68,7 @@ st_cli_bench (int    argc,
 {
   g_autofree char *weights = NULL;
   g_autofree char *format = NULL;
-  gint batch = 0;
+  gint batch = G_MININT;   /* G_MININT until --batch is given */
   gint steps = 10;
   gint threads = 1;
   GOptionEntry entries[] = {
@@ -108,6 +108,9 @@ st_cli_bench (int    argc,
   if (weights == NULL)
     return st_cli_usage_error ("%s", _("--weights is required: give the layer's Matrix Market "
                                        "file."));
+  if (batch == G_MININT)
+    return st_cli_usage_error ("%s", _("--batch is required: give the samples per step, such "
+                                       "as 16."));
   if (!st_cli_check_at_least ("--batch", batch, 1) || !st_cli_check_at_least ("--steps", steps, 1) ||
       !st_cli_check_at_least ("--threads", threads, 1))
     return ST_CLI_EXIT_USAGE;

@@ -154,22 +154,39 @@ parse_image (const char *text,
   return TRUE;
 }
 
-/* The generator of each layer: --pattern lists one kind, used for every
- * layer, or one kind per layer. */
+/* Reports a usage error for the first generator parameter below its
+ * smallest meaningful value, rather than letting a negative number wrap
+ * or turn into 0 unnoticed. */
 static gboolean
+check_pattern_options (const NewOptions *options)
+{
+  return st_cli_check_at_least ("--fan-in", options->fan_in, 1) &&
+         st_cli_check_at_least ("--band", options->band, 0) &&
+         st_cli_check_at_least ("--block", options->block, 1) &&
+         st_cli_check_at_least ("--window", options->window, 1) &&
+         st_cli_check_at_least ("--stride", options->stride, 1) &&
+         st_cli_check_at_least ("--maps", options->maps, 1);
+}
+
+/* The generator of each layer: --pattern lists one kind, used for every
+ * layer, or one kind per layer.  Returns NULL after a usage error. */
+static StPatternSpec *
 parse_patterns (const NewOptions *options,
-                guint             n_layers,
-                StPatternSpec    *specs)
+                guint             n_layers)
 {
   g_auto(GStrv) kinds = g_strsplit (options->pattern != NULL ? options->pattern : "uniform",
                                     ",", -1);
+  g_autofree StPatternSpec *specs = g_new0 (StPatternSpec, n_layers);
   guint n_kinds = g_strv_length (kinds);
+
+  if (!check_pattern_options (options))
+    return NULL;
 
   if (n_kinds != 1 && n_kinds != n_layers)
     {
       st_cli_usage_error (_("--pattern lists %u generators, but there are %u layers: give one "
                             "for all layers or one per layer."), n_kinds, n_layers);
-      return FALSE;
+      return NULL;
     }
 
   for (guint l = 0; l < n_layers; l++)
@@ -181,43 +198,42 @@ parse_patterns (const NewOptions *options,
         {
           st_cli_usage_error (_("Unknown pattern “%s”: use uniform, fan-in, banded, "
                                 "block-diagonal, permutation, identity, local or full."), name);
-          return FALSE;
+          return NULL;
         }
 
+      /* check_pattern_options() made every count below non-negative. */
       st_pattern_spec_init (&specs[l], kind);
       specs[l].density = options->density;
-      specs[l].fan_in = (guint) MAX (options->fan_in, 0);
-      specs[l].half_width = (guint) MAX (options->band, 0);
-      specs[l].block_size = (guint) MAX (options->block, 0);
-      specs[l].window = (guint) MAX (options->window, 0);
-      specs[l].stride = (guint) MAX (options->stride, 0);
-      specs[l].maps = (guint) MAX (options->maps, 0);
+      specs[l].fan_in = (guint) options->fan_in;
+      specs[l].half_width = (guint) options->band;
+      specs[l].block_size = (guint) options->block;
+      specs[l].window = (guint) options->window;
+      specs[l].stride = (guint) options->stride;
+      specs[l].maps = (guint) options->maps;
       if (options->image != NULL &&
           !parse_image (options->image, &specs[l].image_height, &specs[l].image_width))
         {
-          st_cli_usage_error (_("The image size “%s” is not two whole numbers such as 8x8."),
-                              options->image);
-          return FALSE;
+          st_cli_usage_error (_("Invalid image size “%s”: give the height and the width as "
+                                "whole numbers of at least 1, such as 8x8, with at most %u "
+                                "pixels in all."), options->image, ST_LAYER_MAX_DIMENSION);
+          return NULL;
         }
     }
 
-  return TRUE;
+  return g_steal_pointer (&specs);
 }
 
+/* Generates every layer from @specs, one per pair of neighbouring widths. */
 static StNetwork *
-network_from_widths (const NewOptions *options,
-                     GArray           *widths,
-                     StLoss            loss,
-                     StLayout          layout,
-                     StInit            init,
-                     gsl_rng          *rng)
+network_from_widths (const StPatternSpec *specs,
+                     GArray              *widths,
+                     StLoss               loss,
+                     StLayout             layout,
+                     StInit               init,
+                     gsl_rng             *rng)
 {
   g_autoptr(StNetwork) network = st_network_new (loss);
-  g_autofree StPatternSpec *specs = g_new0 (StPatternSpec, widths->len - 1);
   g_autoptr(GError) error = NULL;
-
-  if (!parse_patterns (options, widths->len - 1, specs))
-    return NULL;
 
   for (guint k = 1; k < widths->len; k++)
     {
@@ -326,7 +342,8 @@ st_cli_new (int    argc,
          "block-diagonal, permutation, identity, local or full (default uniform)"),
       N_("KIND[,KIND…]") },
     { "density", 0, 0, G_OPTION_ARG_DOUBLE, &options.density,
-      N_("uniform: fraction of weights stored, in (0, 1] (default 0.1)"), N_("D") },
+      N_("uniform: fraction of weights stored, in (0, 1], at least one weight (default 0.1)"),
+      N_("D") },
     { "fan-in", 0, 0, G_OPTION_ARG_INT, &options.fan_in,
       N_("fan-in: stored weights in each row (default 8)"), N_("K") },
     { "band", 0, 0, G_OPTION_ARG_INT, &options.band,
@@ -365,6 +382,7 @@ st_cli_new (int    argc,
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GArray) widths = NULL;
+  g_autofree StPatternSpec *specs = NULL;
   g_autoptr(StNetwork) network = NULL;
   g_autoptr(gsl_rng) rng = NULL;
   g_autoptr(GError) error = NULL;
@@ -399,12 +417,14 @@ st_cli_new (int    argc,
                                  "xavier-normal, he-uniform or he-normal."), options.init);
   if (options.layers != NULL && (widths = parse_widths (options.layers)) == NULL)
     return ST_CLI_EXIT_USAGE;
+  if (options.weights == NULL && (specs = parse_patterns (&options, widths->len - 1)) == NULL)
+    return ST_CLI_EXIT_USAGE;
 
   rng = st_random_new ((guint64) options.seed);
   loss = output == ST_ACTIVATION_SOFTMAX ? ST_LOSS_SOFTMAX_CROSS_ENTROPY : ST_LOSS_HALF_MSE;
   network = options.weights != NULL
     ? network_from_files (&options, loss, layout, init, rng)
-    : network_from_widths (&options, widths, loss, layout, init, rng);
+    : network_from_widths (specs, widths, loss, layout, init, rng);
   if (network == NULL)
     return ST_CLI_EXIT_FAILURE;
 

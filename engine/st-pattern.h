@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  ST_PATTERN_UNIFORM,         /* round(density x rows x cols) positions, uniformly */
+  ST_PATTERN_UNIFORM,         /* round(density x rows x cols) positions, at least 1, uniformly */
   ST_PATTERN_FAN_IN,          /* fan_in random columns in every row */
   ST_PATTERN_BANDED,          /* columns within half_width of the row's diagonal position */
   ST_PATTERN_BLOCK_DIAGONAL,  /* square-ish blocks of block_size rows along the diagonal */

@@ -470,6 +470,7 @@ def bench_counts_name_the_value():
             (("bench", "--weights", weights, "--batch", "1", "--steps=-2"),
              "--steps must be at least 1, not -2"),
             (("bench", "--batch", "1"), "--weights is required"),
+            (("bench", "--weights", weights), "--batch is required"),
             (("bench-io", "--dir", directory, "--repeat", "0"), "--repeat must be at least 1, not 0"),
             (("bench-io", "--dir", directory, "--cols", "5", "--fan-in", "6"),
              "--fan-in must be at most --cols (5), not 6"),
@@ -480,6 +481,28 @@ def bench_counts_name_the_value():
         for arguments, message in cases:
             output = run(*arguments, expect=2)
             assert message in output, (arguments, output)
+
+
+@test
+def pattern_options_name_the_value():
+    """A negative or zero generator parameter is a usage error that names
+    the option, never a silent 0 or a wrapped count."""
+    with tempfile.TemporaryDirectory() as directory:
+        model = os.path.join(directory, "model.stmodel")
+        cases = (
+            (("--pattern", "banded", "--band=-1"), "--band must be at least 0, not -1"),
+            (("--pattern", "fan-in", "--fan-in=-3"), "--fan-in must be at least 1, not -3"),
+            (("--pattern", "block-diagonal", "--block", "0"), "--block must be at least 1, not 0"),
+            (("--pattern", "local", "--window=-3"), "--window must be at least 1, not -3"),
+            (("--pattern", "local", "--stride", "0"), "--stride must be at least 1, not 0"),
+            (("--pattern", "local", "--maps=-1"), "--maps must be at least 1, not -1"),
+            (("--pattern", "local", "--image", "0x8"), "Invalid image size “0x8”"),
+            (("--pattern", "zigzag"), "Unknown pattern “zigzag”"),
+        )
+        for arguments, message in cases:
+            output = run("new", "--layers", "64,36", *arguments, "--out", model, expect=2)
+            assert message in output, (arguments, output)
+            assert not os.path.exists(model), arguments
 
 
 @test
