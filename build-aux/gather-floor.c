@@ -21,10 +21,13 @@
  * a partial sum per stored entry, each but the last writes one.  That is
  * the least such a step must move besides what every step moves (W once,
  * the targets, the inputs), so its median is a floor for that design.
+ * GROUPS "columns" times the third way, a walk over W by columns
+ * (column-floor.c).
  *
  * Usage: gather-floor WEIGHTS.mtx BATCH [STEPS [THREADS [AHEAD [GROUPS]]]]
- * Prints one JSON line: median_step_s, nnz, batch, threads, ahead, groups
- * and gathered_bytes (the bytes of input lines a step reads).
+ * Prints one JSON line: median_step_s, nnz, batch, threads, ahead, way
+ * ("rows" or "columns"), groups and gathered_bytes (the bytes of the
+ * randomly placed lines a step reads).
  */
 
 #include "config.h"
@@ -33,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "column-floor.h"
 #include "st-bench-timing.h"
 #include "st-memory.h"
 #include "st-mtx.h"
@@ -204,6 +208,38 @@ time_steps (StParallel *team,
   return st_bench_median (times, steps);
 }
 
+/* Times the row walk: @groups passes a step over W, each gathering from
+ * its part of the batch, and returns the median step in seconds. */
+static double
+row_walk_seconds (StParallel  *team,
+                  const StMtx *mtx,
+                  guint        batch,
+                  guint        ahead,
+                  guint        groups,
+                  guint        steps)
+{
+  g_autofree gsize *start = row_starts (mtx);
+  g_autofree double **inputs = g_new (double *, groups);
+  g_autofree double *partial = groups > 1 ? g_new0 (double, mtx->nnz) : NULL;
+  GatherJob job = { 0 };
+  double median;
+
+  for (guint g = 0; g < groups; g++)
+    inputs[g] = new_inputs (mtx->cols, batch / groups);
+
+  job.rows = mtx->rows;
+  job.batch = batch / groups;
+  job.nnz = mtx->nnz;
+  job.ahead = ahead;
+  job.start = start;
+  job.col = mtx->col;
+  median = time_steps (team, &job, inputs, groups, partial, steps);
+
+  for (guint g = 0; g < groups; g++)
+    g_free (inputs[g]);
+  return median;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -212,25 +248,26 @@ main (int    argc,
   g_autoptr (GFile) file = NULL;
   g_autoptr (StMtx) mtx = NULL;
   g_autoptr (StParallel) team = NULL;
-  g_autofree gsize *start = NULL;
-  g_autofree double **inputs = NULL;
-  g_autofree double *partial = NULL;
-  GatherJob job = { 0 };
-  guint batch, steps, threads, ahead, groups;
+  guint batch, steps, threads, ahead;
+  guint groups = 1;
+  gboolean columns;
   double median;
   gsize lines;
 
   if (argc < 3 || argc > 7)
     {
       fprintf (stderr, "Usage: gather-floor WEIGHTS.mtx BATCH [STEPS [THREADS [AHEAD [GROUPS]]]]\n"
-                       "STEPS defaults to 200, THREADS to 2, AHEAD to 0 and GROUPS to 1.\n");
+                       "STEPS defaults to 200, THREADS to 2, AHEAD to 0 and GROUPS to 1.\n"
+                       "GROUPS may also be \"columns\", for a walk over W by columns.\n");
       return 2;
     }
   batch = parse_count (argv[2], "batch", 1, 4096);
   steps = argc > 3 ? parse_count (argv[3], "step count", 1, 100000) : 200;
   threads = argc > 4 ? parse_count (argv[4], "thread count", 1, ST_PARALLEL_MAX_THREADS) : 2;
   ahead = argc > 5 ? parse_count (argv[5], "request distance", 0, 4096) : 0;
-  groups = argc > 6 ? parse_count (argv[6], "group count", 1, batch) : 1;
+  columns = argc > 6 && g_str_equal (argv[6], "columns");
+  if (argc > 6 && !columns)
+    groups = parse_count (argv[6], "group count (or the word columns)", 1, batch);
   if (batch % groups != 0)
     {
       fprintf (stderr, "gather-floor: invalid group count %u: it must divide the batch (%u)\n",
@@ -246,29 +283,16 @@ main (int    argc,
       return 1;
     }
 
-  start = row_starts (mtx);
-  inputs = g_new (double *, groups);
-  for (guint g = 0; g < groups; g++)
-    inputs[g] = new_inputs (mtx->cols, batch / groups);
-  if (groups > 1)
-    partial = g_new0 (double, mtx->nnz);
-
   team = st_parallel_new (threads);
-  job.rows = mtx->rows;
-  job.batch = batch / groups;
-  job.nnz = mtx->nnz;
-  job.ahead = ahead;
-  job.start = start;
-  job.col = mtx->col;
-  median = time_steps (team, &job, inputs, groups, partial, steps);
+  median = columns ? column_floor_seconds (team, mtx, batch, ahead, steps)
+                   : row_walk_seconds (team, mtx, batch, ahead, groups, steps);
 
-  lines = (job.batch + DOUBLES_PER_LINE - 1) / DOUBLES_PER_LINE;
+  /* The column walk reads each entry's output row twice, once per pass. */
+  lines = (batch / groups + DOUBLES_PER_LINE - 1) / DOUBLES_PER_LINE;
   printf ("{\"median_step_s\": %.9f, \"nnz\": %" G_GSIZE_FORMAT ", \"batch\": %u, "
-          "\"threads\": %u, \"ahead\": %u, \"groups\": %u, "
+          "\"threads\": %u, \"ahead\": %u, \"way\": \"%s\", \"groups\": %u, "
           "\"gathered_bytes\": %" G_GSIZE_FORMAT "}\n",
-          median, mtx->nnz, batch, threads, ahead, groups, mtx->nnz * lines * 64 * groups);
-
-  for (guint g = 0; g < groups; g++)
-    g_free (inputs[g]);
+          median, mtx->nnz, batch, threads, ahead, columns ? "columns" : "rows", groups,
+          mtx->nnz * lines * 64 * (columns ? 2 : groups));
   return 0;
 }
