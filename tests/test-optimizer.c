@@ -131,9 +131,17 @@ test_adam (gconstpointer data)
                                   1e-15);
   g_assert_cmpfloat_with_epsilon (weight_of (network), decoupled ? 0.95 - 0.1 : 0.9, 1e-8);
 
+  /* Worked out, e neglected (it moves w by under 1e-9):
+   * Adam:  g' = 1.5 w1 = 1.35, s1 = 0.135 + 0.135 = 0.27, s2 = 0.00224775
+   *        + 0.0018225 = 0.00407025; s1 / 0.19 = 1.4210526,
+   *        sqrt (s2 / 0.001999) = 1.4269349, w2 = 0.9 - 0.0995878 = 0.8004122.
+   * AdamW: g = w1 = 0.85, w shrinks to 0.8075, s1 = 0.09 + 0.085 = 0.175,
+   *        s2 = 0.000999 + 0.0007225 = 0.0017215; s1 / 0.19 = 0.9210526,
+   *        sqrt (s2 / 0.001999) = 0.9279981, w2 = 0.8075 - 0.0992516 = 0.7082484. */
   take_step (network, &one, &optimizer, 0.1);
   g_assert_cmpfloat_with_epsilon (weight_of (network), adam_by_hand (0.1, 0.5, decoupled, 2),
                                   1e-15);
+  g_assert_cmpfloat_with_epsilon (weight_of (network), decoupled ? 0.7082484 : 0.8004122, 1e-6);
 }
 
 /* Weight decay reaches stored weights, never biases.  With x = 0 the
