@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "st-error.h"
@@ -18,6 +19,13 @@
  * truncation error is O(h^2) and the rounding error O(eps / h), both far
  * below the 1e-6 a correct gradient reaches. */
 #define RELATIVE_STEP 1e-6
+
+/* The smallest gradient that the central difference resolves, for a
+ * cost whose terms are of order 1: the rounding of each cost, about
+ * eps, divided by the step.  Near a minimum both the gradient and the
+ * difference fall below it, and their relative error means nothing:
+ * 0 against -4.4e-16 on the trained worked example. */
+#define RESOLVED_GRADIENT (DBL_EPSILON / RELATIVE_STEP)
 
 static gboolean
 cost_at (StNetwork     *network,
@@ -50,7 +58,7 @@ check_layer (StNetwork        *network,
 
   for (gsize k = 0; k < nnz; k++)
     largest = MAX (largest, fabs (gradient[k]));
-  floor_value = MAX (1e-7 * largest, 1e-300);
+  floor_value = MAX (1e-7 * largest, RESOLVED_GRADIENT);
 
   *result = (StGradientCheck) { .n_checked = n_checked };
 

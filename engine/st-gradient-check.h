@@ -14,8 +14,9 @@ G_BEGIN_DECLS
 /* The worst stored entry of one layer.  The relative error of an entry is
  * |g - d| / max (|g|, |d|, floor), with g the gradient from
  * backpropagation, d the central difference (L(w + h) - L(w - h)) / 2h,
- * and floor 1e-7 times the largest |g| of the layer, so entries whose
- * gradient is nearly 0 do not dominate. */
+ * and floor 1e-7 times the largest |g| of the layer, or eps / 1e-6 (about
+ * 2.2e-10, the smallest gradient d resolves) if that is larger, so
+ * entries whose gradient is nearly 0 do not dominate. */
 typedef struct
 {
   gsize n_checked;          /* entries compared; all, or an even sample */

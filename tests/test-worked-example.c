@@ -135,6 +135,32 @@ test_converges (gconstpointer data)
   g_assert_cmpfloat_with_epsilon (a - 1.0, -0.5 * pow (0.8, N_STEPS), 1e-13);
 }
 
+/* Trained to its minimum, the example's gradient is 0 or within rounding
+ * of it, and so is the central difference (about 1e-16 with t = 4).
+ * The check must call that agreement: two values near 0 are not a
+ * relative error of 1. */
+static void
+test_check_at_minimum (void)
+{
+  g_autoptr(StNetwork) network = build_worked_example (ST_LAYOUT_CSR);
+  g_autoptr(GError) error = NULL;
+  StGradientCheck result;
+  double cost;
+
+  for (guint step = 0; step < 400; step++)
+    {
+      g_assert_true (st_network_compute_gradients (network, x, t, 1, &cost, NULL));
+      st_network_apply_sgd (network, LEARNING_RATE);
+    }
+
+  g_assert_true (st_network_check_gradients (network, x, t, 1, 100, &result, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("gradient %g, central difference %g, error %g", result.analytic,
+                  result.numeric, result.max_error);
+  g_assert_cmpuint (result.n_checked, ==, 2);
+  g_assert_cmpfloat (result.max_error, <, 1e-5);
+}
+
 /* The whole trajectory, weight by weight and cost by cost, must be the
  * same bits in all three layouts. */
 static void
@@ -207,6 +233,7 @@ main (int    argc,
   add_per_layout ("converges", test_converges);
   g_test_add_func ("/engine/worked-example/layouts-bit-identical", test_layouts_bit_identical);
   g_test_add_func ("/engine/worked-example/ten-small-steps", test_ten_small_steps);
+  g_test_add_func ("/engine/worked-example/check-at-minimum", test_check_at_minimum);
 
   return g_test_run ();
 }
