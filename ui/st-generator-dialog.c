@@ -146,7 +146,14 @@ static gboolean
 parse_hidden (const char *text,
               GArray     *widths)
 {
-  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  g_autoptr(GString) commas = g_string_new (text);
+  g_auto(GStrv) parts = NULL;
+
+  /* A Chinese input method types the full-width comma or the enumeration
+   * comma by default; both separate widths as "," does. */
+  g_string_replace (commas, "，", ",", 0);
+  g_string_replace (commas, "、", ",", 0);
+  parts = g_strsplit (commas->str, ",", -1);
 
   for (guint i = 0; parts[i] != NULL; i++)
     {
@@ -485,6 +492,7 @@ dialog_build (Dialog     *dialog,
   GtkWidget *preview_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *preview_title = gtk_label_new (_("Preview"));
   guint max_side = dialog->new_network ? 65536 : MAX (dialog->rows, dialog->cols);
+  GtkEventController *keys;
 
   dialog->window = GTK_WINDOW (window);
   g_object_set_data_full (G_OBJECT (window), "st-generator-dialog", dialog, dialog_free);
@@ -494,6 +502,13 @@ dialog_build (Dialog     *dialog,
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   gtk_window_set_transient_for (GTK_WINDOW (window), dialog->parent);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 620);
+
+  /* Escape and Ctrl+W cancel, as in the app's other dialogs. */
+  keys = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("Escape|<Control>w"),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (window, keys);
 
   dialog->apply_button = gtk_button_new_with_mnemonic (apply_label);
   gtk_widget_add_css_class (dialog->apply_button, "suggested-action");

@@ -660,6 +660,32 @@ test_new_network (Fixture       *fixture,
   g_assert_false (st_window_get_modified (fixture->window));
 }
 
+/* Hidden widths typed with a Chinese input method's commas, full-width
+ * "，" and enumeration "、", build the same network as with ",". */
+static void
+test_new_network_chinese_commas (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(StNetwork) network = NULL;
+  GtkWindow *dialog;
+
+  activate (fixture, "new-network", NULL);
+  dialog = wait_for_dialog (fixture, "New Network");
+  g_assert_nonnull (dialog);
+
+  st_generator_dialog_set_hidden (dialog, "8，4、3");
+  st_generator_dialog_set_kind (dialog, ST_PATTERN_FAN_IN);
+  st_generator_dialog_set_parameter (dialog, "fan-in", 1);
+  g_assert_true (st_generator_dialog_apply (dialog));
+  run_for (50);
+
+  network = st_window_copy_network (fixture->window);
+  g_assert_cmpuint (st_network_get_n_layers (network), ==, 4);
+  g_assert_cmpuint (st_layer_get_rows (st_network_get_layer (network, 0)), ==, 8);
+  g_assert_cmpuint (st_layer_get_rows (st_network_get_layer (network, 1)), ==, 4);
+  g_assert_cmpuint (st_layer_get_rows (st_network_get_layer (network, 2)), ==, 3);
+}
+
 /* Files open by their extension, as dropped files and the command line
  * do: a pattern, a data set and a model. */
 static void
@@ -1012,6 +1038,7 @@ main (int   argc,
   ADD ("accessible-names", test_accessible_names);
   ADD ("generators", test_generators);
   ADD ("new-network", test_new_network);
+  ADD ("new-network-chinese-commas", test_new_network_chinese_commas);
   ADD ("open-by-extension", test_open_by_extension);
   ADD ("keyboard-edit", test_keyboard_edit);
   ADD ("degenerate-layers", test_degenerate_layers);
