@@ -121,8 +121,7 @@ _st_window_load_builtin (StWindow      *self,
   g_autoptr(StNetwork) network = st_window_copy_network (self);
   PendingData *pending;
 
-  if (st_dataset_check_fits (dataset, st_network_get_n_inputs (network),
-                             st_network_get_n_outputs (network), NULL) || !replace_model)
+  if (_st_window_data_fits (dataset, network, NULL) || !replace_model)
     {
       self->dataset_noise = noise;
       _st_window_set_running (self, FALSE);

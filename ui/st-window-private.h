@@ -188,6 +188,9 @@ void       _st_window_set_running           (StWindow        *self,
                                              gboolean         running);
 void       _st_window_set_file              (StWindow        *self,
                                              GFile           *file);
+gboolean   _st_window_data_fits             (const StDataset *dataset,
+                                             const StNetwork *network,
+                                             GError         **error);
 gboolean   _st_window_dataset_fits          (StWindow        *self,
                                              const StNetwork *network,
                                              GError         **error);

@@ -125,15 +125,73 @@ _st_window_show_toast (StWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }
 
+/* Whether every sample's targets could be class probabilities: none
+ * negative, and summing to 1 (to 1e-9), as one-hot rows do. */
+static gboolean
+targets_are_probabilities (const StDataset *dataset)
+{
+  const double *targets = st_dataset_get_targets (dataset);
+  guint n_targets = st_dataset_get_n_targets (dataset);
+
+  for (guint s = 0; s < st_dataset_get_n_samples (dataset); s++)
+    {
+      const double *row = targets + (gsize) s * n_targets;
+      double sum = 0.0;
+
+      for (guint k = 0; k < n_targets; k++)
+        {
+          if (!(row[k] >= 0.0))
+            return FALSE;
+          sum += row[k];
+        }
+      if (fabs (sum - 1.0) > 1e-9)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * _st_window_data_fits:
+ * @dataset: a data set
+ * @network: a network
+ * @error: return location for an error
+ *
+ * Checks that @network can train on @dataset: the shapes fit, and a
+ * classifier (softmax output with cross-entropy) gets class labels or
+ * targets that are class probabilities.  Cross-entropy against targets
+ * such as the worked example's [2, 4] trains without an error but means
+ * nothing.  Half the squared error on classes is sound, so a network
+ * with an identity output may train on them.
+ *
+ * Returns: %TRUE when it can
+ */
+gboolean
+_st_window_data_fits (const StDataset  *dataset,
+                      const StNetwork  *network,
+                      GError          **error)
+{
+  if (!st_dataset_check_fits (dataset, st_network_get_n_inputs (network),
+                              st_network_get_n_outputs (network), error))
+    return FALSE;
+
+  if (st_network_get_loss (network) == ST_LOSS_SOFTMAX_CROSS_ENTROPY &&
+      !st_dataset_is_classification (dataset) && !targets_are_probabilities (dataset))
+    {
+      g_set_error_literal (error, ST_ERROR, ST_ERROR_MISMATCH,
+                           _("The network is a classifier, but the data set’s targets are not class probabilities"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 _st_window_dataset_fits (StWindow         *self,
                          const StNetwork  *network,
                          GError          **error)
 {
-  return st_dataset_check_fits (self->dataset,
-                                st_network_get_n_inputs (network),
-                                st_network_get_n_outputs (network),
-                                error);
+  return _st_window_data_fits (self->dataset, network, error);
 }
 
 /* The step and epoch on screen, from the model's start. */
@@ -230,11 +288,19 @@ st_window_update_dataset_row (StWindow        *self,
     }
   else
     {
-      /* Translators: %s is a file name; the numbers are the model's inputs and outputs. */
-      subtitle = g_strdup_printf (_("“%s” does not fit this model. Open a data set with %u inputs and %u outputs to train."),
-                                  self->dataset_name,
-                                  st_network_get_n_inputs (network),
-                                  st_network_get_n_outputs (network));
+      if (st_dataset_check_fits (self->dataset, st_network_get_n_inputs (network),
+                                 st_network_get_n_outputs (network), NULL))
+        /* Translators: %s is a data set's name; the numbers are the model's inputs and outputs. */
+        subtitle = g_strdup_printf (_("“%s” has targets that are not class probabilities, but this model is a classifier. Open a data set with %u inputs and at most %u classes to train."),
+                                    self->dataset_name,
+                                    st_network_get_n_inputs (network),
+                                    st_network_get_n_outputs (network));
+      else
+        /* Translators: %s is a file name; the numbers are the model's inputs and outputs. */
+        subtitle = g_strdup_printf (_("“%s” does not fit this model. Open a data set with %u inputs and %u outputs to train."),
+                                    self->dataset_name,
+                                    st_network_get_n_inputs (network),
+                                    st_network_get_n_outputs (network));
       gtk_widget_add_css_class (GTK_WIDGET (self->dataset_info_row), "warning");
     }
 

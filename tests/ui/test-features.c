@@ -686,6 +686,46 @@ test_new_network_chinese_commas (Fixture       *fixture,
   g_assert_cmpuint (st_layer_get_rows (st_network_get_layer (network, 2)), ==, 3);
 }
 
+/* A classifier never trains on targets that are not classes: choosing
+ * the worked example replaces a 2-4-2 softmax network made for XOR,
+ * although its shape fits, and the same network opened from a file
+ * beside the worked example cannot start. */
+static void
+test_classifier_needs_classes (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GFile) file = g_file_new_build_filename (fixture->scratch, "xor.stmodel", NULL);
+  g_autoptr(StNetwork) classifier = NULL;
+  g_autoptr(StNetwork) replaced = NULL;
+  GtkWindow *dialog;
+
+  change_state (fixture, "dataset", g_variant_new_string ("xor"));
+  activate (fixture, "new-network", NULL);
+  dialog = wait_for_dialog (fixture, "New Network");
+  g_assert_nonnull (dialog);
+  st_generator_dialog_set_hidden (dialog, "4");
+  g_assert_true (st_generator_dialog_apply (dialog));
+  run_for (50);
+  if (has_message_dialog (fixture))
+    close_message_dialog (fixture, "discard");
+
+  classifier = st_window_copy_network (fixture->window);
+  g_assert_cmpint (st_network_get_loss (classifier), ==, ST_LOSS_SOFTMAX_CROSS_ENTROPY);
+  g_assert_cmpuint (st_network_get_n_outputs (classifier), ==, 2);
+  g_assert_true (st_window_save_model (fixture->window, file));
+
+  change_state (fixture, "dataset", g_variant_new_string ("worked-example"));
+  run_for (50);
+  if (has_message_dialog (fixture))
+    close_message_dialog (fixture, "discard");
+  replaced = st_window_copy_network (fixture->window);
+  g_assert_cmpint (st_network_get_loss (replaced), ==, ST_LOSS_HALF_MSE);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "step"));
+
+  g_assert_true (st_window_open_model (fixture->window, file));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "step"));
+}
+
 /* Files open by their extension, as dropped files and the command line
  * do: a pattern, a data set and a model. */
 static void
@@ -1039,6 +1079,7 @@ main (int   argc,
   ADD ("generators", test_generators);
   ADD ("new-network", test_new_network);
   ADD ("new-network-chinese-commas", test_new_network_chinese_commas);
+  ADD ("classifier-needs-classes", test_classifier_needs_classes);
   ADD ("open-by-extension", test_open_by_extension);
   ADD ("keyboard-edit", test_keyboard_edit);
   ADD ("degenerate-layers", test_degenerate_layers);
