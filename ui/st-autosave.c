@@ -6,7 +6,8 @@
  * $XDG_CACHE_HOME/sparse-trainer/autosave/, named by a random id so that
  * windows and processes never share one:
  *
- *   <id>.stmodel  the whole model, written atomically by the engine;
+ *   <id>.stmodel  the whole model, written atomically by the engine,
+ *                 after the .ini, so that one never exists without the other;
  *   <id>.ini      where the model came from and which data set it uses;
  *   <id>.lock     locked with flock() while the window's process runs.
  *

@@ -128,8 +128,11 @@ autosave_thread (GTask        *task,
   model->history = g_steal_pointer (&data->history);
   model->class_names = g_steal_pointer (&data->class_names);
 
-  if (!st_model_write (model, data->model_path, NULL, NULL, cancellable, &error) ||
-      !g_file_set_contents (data->info_path, data->info, -1, &error))
+  /* The description first: recovery starts from the model file, and a
+   * process killed between the two writes must not leave a model whose
+   * file name and data set are missing (the first autosave) or older. */
+  if (!g_file_set_contents (data->info_path, data->info, -1, &error) ||
+      !st_model_write (model, data->model_path, NULL, NULL, cancellable, &error))
     {
       g_task_return_error (task, error);
       return;
