@@ -2,9 +2,21 @@
 """Finding and clicking the application's controls in the AT-SPI tree,
 as a screen reader does, for the tests that drive the real program."""
 
+import os
 import time
 
-import pyatspi
+# The tests run with G_DEBUG=fatal-warnings for the application.  This
+# process is the screen reader's side: when a test kills the application,
+# the AT-SPI client library warns about the dead objects it still knew
+# ("Object does not exist at path /org/a11y/atspi/cache"), and a fatal
+# warning then stops the test itself.  GLib reads G_DEBUG when pyatspi
+# loads it, so the flag is dropped here, before the import.  The
+# application's own environment can take APPLICATION_G_DEBUG back.
+APPLICATION_G_DEBUG = os.environ.get("G_DEBUG")
+os.environ["G_DEBUG"] = ",".join(flag for flag in os.environ.get("G_DEBUG", "").split(",")
+                                 if flag and flag != "fatal-warnings")
+
+import pyatspi  # noqa: E402  (must follow the G_DEBUG change)
 
 # Seconds a search waits for a control to appear.
 TIMEOUT = 30.0

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from atspi_tree import TIMEOUT, click, find, find_app, wait_find, walk
+from atspi_tree import APPLICATION_G_DEBUG, TIMEOUT, click, find, find_app, wait_find, walk
 
 results = []
 
@@ -45,6 +45,8 @@ def start_app(env):
 def main():
     env = dict(os.environ)
     env.pop("GTK_A11Y", None)
+    if APPLICATION_G_DEBUG is not None:
+        env["G_DEBUG"] = APPLICATION_G_DEBUG
 
     # Settings from a key file in the test's own config folder: training
     # as fast as possible, so the lesson reaches its goal in seconds.
