@@ -386,6 +386,7 @@ export_activated (GSimpleAction *action,
   StWindow *self = ST_WINDOW (user_data);
   gboolean heatmap = g_str_equal (g_action_get_name (G_ACTION (action)), "export-heatmap");
   StExportFormat format;
+  g_autofree char *stem = _st_window_dup_stem (self);
   g_autofree char *suggested = NULL;
   g_autofree char *pattern = NULL;
   g_autofree char *filter = NULL;
@@ -398,10 +399,10 @@ export_activated (GSimpleAction *action,
   filter = g_ascii_strup (format_names[format], -1);
   if (heatmap)
     /* Translators: a suggested file name; %s is the model, %u a layer, the last %s an extension. */
-    suggested = g_strdup_printf (_("%s-layer-%u.%s"), self->model_name, self->selected_layer + 1, format_names[format]);
+    suggested = g_strdup_printf (_("%s-layer-%u.%s"), stem, self->selected_layer + 1, format_names[format]);
   else
     /* Translators: a suggested file name; %s is the model, the last %s an extension. */
-    suggested = g_strdup_printf (_("%s-cost.%s"), self->model_name, format_names[format]);
+    suggested = g_strdup_printf (_("%s-cost.%s"), stem, format_names[format]);
 
   _st_window_choose_save_file (self, heatmap ? _("Export Heat Map") : _("Export Cost"), filter, pattern, suggested,
                                heatmap ? export_heatmap_chosen : export_cost_chosen);

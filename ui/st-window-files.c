@@ -686,6 +686,15 @@ st_window_choose_file (StWindow             *self,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   add_filter (GTK_FILE_CHOOSER (chooser), filter_name, filter_pattern);
   add_all_files_filter (GTK_FILE_CHOOSER (chooser));
+  /* Saves and exports start beside the model's file, where its other
+   * files most likely go, rather than in the folder the app started in. */
+  if (action == GTK_FILE_CHOOSER_ACTION_SAVE && self->file != NULL)
+    {
+      g_autoptr(GFile) folder = g_file_get_parent (self->file);
+
+      if (folder != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+    }
   if (suggested_name != NULL)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
 
@@ -745,7 +754,8 @@ static void
 st_window_choose_save_location (StWindow             *self,
                                 StWindowContinueFunc  after_save)
 {
-  g_autofree char *suggested = g_strconcat (self->model_name, ST_MODEL_EXTENSION, NULL);
+  g_autofree char *stem = _st_window_dup_stem (self);
+  g_autofree char *suggested = g_strconcat (stem, ST_MODEL_EXTENSION, NULL);
 
   /* A cancelled chooser leaves it, and the next chooser replaces it. */
   g_object_set_data (G_OBJECT (self), "st-after-save", after_save);
@@ -898,10 +908,11 @@ export_pattern_activated (GSimpleAction *action,
                           gpointer       user_data)
 {
   StWindow *self = ST_WINDOW (user_data);
+  g_autofree char *stem = _st_window_dup_stem (self);
   g_autofree char *suggested = NULL;
 
   /* Translators: the suggested file name of an exported layer; %s is the model name, %u the layer number. */
-  suggested = g_strdup_printf (_("%s-layer-%u.mtx"), self->model_name, self->selected_layer + 1);
+  suggested = g_strdup_printf (_("%s-layer-%u.mtx"), stem, self->selected_layer + 1);
   st_window_choose_file (self, _("Export Pattern"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
                          _("Matrix Market Files"), "*.mtx", suggested,
                          st_window_export_pattern);
@@ -913,10 +924,11 @@ export_gradient_activated (GSimpleAction *action,
                            gpointer       user_data)
 {
   StWindow *self = ST_WINDOW (user_data);
+  g_autofree char *stem = _st_window_dup_stem (self);
   g_autofree char *suggested = NULL;
 
   /* Translators: the suggested file name of an exported gradient; %s is the model name, %u the layer number. */
-  suggested = g_strdup_printf (_("%s-layer-%u-gradient.mtx"), self->model_name, self->selected_layer + 1);
+  suggested = g_strdup_printf (_("%s-layer-%u-gradient.mtx"), stem, self->selected_layer + 1);
   st_window_choose_file (self, _("Export Gradient"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
                          _("Matrix Market Files"), "*.mtx", suggested,
                          st_window_export_gradient);

@@ -186,6 +186,7 @@ void       _st_window_set_modified          (StWindow        *self,
                                              gboolean         modified);
 void       _st_window_set_running           (StWindow        *self,
                                              gboolean         running);
+char      *_st_window_dup_stem              (StWindow        *self);
 void       _st_window_set_file              (StWindow        *self,
                                              GFile           *file);
 gboolean   _st_window_data_fits             (const StDataset *dataset,

@@ -26,6 +26,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "st-legend-bar.h"
 #include "st-window-private.h"
@@ -93,6 +94,26 @@ st_window_set_busy (StWindow *self,
 
   self->busy = busy;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/**
+ * _st_window_dup_stem:
+ * @self: a window
+ *
+ * Returns the model's name without the model extension, the base of the
+ * file names that saves and exports suggest: "xor", not "xor.stmodel".
+ *
+ * Returns: (transfer full): the name
+ */
+char *
+_st_window_dup_stem (StWindow *self)
+{
+  const char *name = self->model_name != NULL ? self->model_name : "";
+
+  if (g_str_has_suffix (name, ST_MODEL_EXTENSION) && strlen (name) > strlen (ST_MODEL_EXTENSION))
+    return g_strndup (name, strlen (name) - strlen (ST_MODEL_EXTENSION));
+
+  return g_strdup (name);
 }
 
 void

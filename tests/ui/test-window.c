@@ -673,6 +673,26 @@ test_save_beside_other_dataset (Fixture       *fixture,
   g_assert_cmpfloat (b, ==, 0.5);
 }
 
+/* Saves and exports suggest names built on the model's name without its
+ * extension: "saved-cost.csv", not "saved.stmodel-cost.csv". */
+static void
+test_suggested_stem (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GFile) saved = g_file_new_build_filename (fixture->scratch, "saved.stmodel", NULL);
+  g_autoptr(GFile) dotted = g_file_new_build_filename (fixture->scratch, "v1.2.stmodel", NULL);
+  g_autofree char *stem = NULL;
+  g_autofree char *dotted_stem = NULL;
+
+  g_assert_true (st_window_save_model (fixture->window, saved));
+  stem = _st_window_dup_stem (fixture->window);
+  g_assert_cmpstr (stem, ==, "saved");
+
+  g_assert_true (st_window_save_model (fixture->window, dotted));
+  dotted_stem = _st_window_dup_stem (fixture->window);
+  g_assert_cmpstr (dotted_stem, ==, "v1.2");
+}
+
 static void
 test_export_pattern (Fixture       *fixture,
                      gconstpointer  data)
@@ -729,6 +749,7 @@ main (int   argc,
   ADD ("save-failure-keeps-work", test_save_failure_keeps_work);
   ADD ("export-pattern", test_export_pattern);
   ADD ("save-beside-other-dataset", test_save_beside_other_dataset);
+  ADD ("suggested-stem", test_suggested_stem);
 
 #undef ADD
 
