@@ -22,6 +22,8 @@
 #include <math.h>
 
 #include "st-generator-dialog.h"
+
+#include "st-combo-list.h"
 #include "st-heatmap.h"
 #include "st-network-pattern.h"
 
@@ -458,6 +460,7 @@ add_combo_row (AdwPreferencesGroup *group,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  st_combo_row_show_whole_items (ADW_COMBO_ROW (row));
   adw_preferences_group_add (group, row);
   return row;
 }

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "st-combo-list.h"
 #include "st-window-private.h"
 
 /* Hidden layers of the network made for each built-in set. */
@@ -268,6 +269,7 @@ _st_window_add_data_actions (StWindow *self)
     gtk_string_list_append (names, st_builtin_data_get_name (i));
   gtk_string_list_append (names, _("CSV file…"));
   adw_combo_row_set_model (self->dataset_row, G_LIST_MODEL (names));
+  st_combo_row_show_whole_items (self->dataset_row);
 
   g_signal_connect_object (self->dataset_row, "notify::selected",
                            G_CALLBACK (dataset_row_selected), self, G_CONNECT_SWAPPED);

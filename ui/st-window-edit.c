@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "st-generator-dialog.h"
+#include "st-combo-list.h"
 #include "st-window-private.h"
 
 /* Undo steps kept; older edits are forgotten. */
@@ -413,6 +414,7 @@ _st_window_add_edit_actions (StWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), edit_entries, G_N_ELEMENTS (edit_entries), self);
 
+  st_combo_row_show_whole_items (self->new_pattern_row);
   g_settings_bind_with_mapping (self->settings, "new-pattern", self->new_pattern_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, new_pattern_to_index, index_to_new_pattern, NULL, NULL);
 
