@@ -120,8 +120,8 @@ scatter_share (gpointer data,
 }
 
 /* Reads each entry of list @t's error row beside its input row, one
- * double a line, into four sums so that the time is the reads', not
- * one chain of additions'. */
+ * double a line, into four sums, so that it times the reads rather than
+ * the latency of one chain of additions. */
 static void
 gradient_list (ColumnJob *job,
                guint      t,
@@ -162,6 +162,7 @@ gradient_share (gpointer data,
  * column_floor_seconds:
  * @team: the thread team; each of its threads owns a range of rows
  * @mtx: the weights' pattern
+ * @x: the inputs, mtx->cols rows of @batch doubles
  * @batch: doubles per input and output row
  * @ahead: entries between a request for an output row and its use, or 0
  * @steps: steps to time after a few warm-up steps
@@ -171,22 +172,19 @@ gradient_share (gpointer data,
  * Returns: the median step in seconds
  */
 double
-column_floor_seconds (StParallel  *team,
-                      const StMtx *mtx,
-                      guint        batch,
-                      guint        ahead,
-                      guint        steps)
+column_floor_seconds (StParallel   *team,
+                      const StMtx  *mtx,
+                      const double *x,
+                      guint         batch,
+                      guint         ahead,
+                      guint         steps)
 {
   g_autofree double *times = g_new (double, steps);
-  ColumnJob job = { .batch = batch, .ahead = ahead };
-  double *x = st_memory_new_gathered ((gsize) mtx->cols * batch);
+  ColumnJob job = { .batch = batch, .ahead = ahead, .x = x };
   double median;
 
   column_job_init (&job, mtx, st_parallel_get_n_threads (team));
-  job.x = x;
   job.sums = st_memory_new_gathered ((gsize) mtx->rows * batch);
-  for (gsize k = 0; k < (gsize) mtx->cols * batch; k++)
-    x[k] = (double) (k % 1000) * 1e-3;
   for (gsize k = 0; k < (gsize) mtx->rows * batch; k++)
     job.sums[k] = 0.0;
 
@@ -205,6 +203,5 @@ column_floor_seconds (StParallel  *team,
   g_free (job.entry_row);
   g_free (job.entry_col);
   g_free (job.sums);
-  g_free (x);
   return median;
 }

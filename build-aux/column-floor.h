@@ -10,8 +10,9 @@
 #include "st-mtx.h"
 #include "st-parallel.h"
 
-double column_floor_seconds (StParallel  *team,
-                             const StMtx *mtx,
-                             guint        batch,
-                             guint        ahead,
-                             guint        steps);
+double column_floor_seconds (StParallel   *team,
+                             const StMtx  *mtx,
+                             const double *x,
+                             guint         batch,
+                             guint         ahead,
+                             guint         steps);

@@ -284,8 +284,16 @@ main (int    argc,
     }
 
   team = st_parallel_new (threads);
-  median = columns ? column_floor_seconds (team, mtx, batch, ahead, steps)
-                   : row_walk_seconds (team, mtx, batch, ahead, groups, steps);
+  if (columns)
+    {
+      g_autofree double *x = new_inputs (mtx->cols, batch);
+
+      median = column_floor_seconds (team, mtx, x, batch, ahead, steps);
+    }
+  else
+    {
+      median = row_walk_seconds (team, mtx, batch, ahead, groups, steps);
+    }
 
   /* The column walk reads each entry's output row twice, once per pass. */
   lines = (batch / groups + DOUBLES_PER_LINE - 1) / DOUBLES_PER_LINE;

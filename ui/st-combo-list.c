@@ -14,7 +14,7 @@
 #include "st-combo-list.h"
 
 /* Wide enough for most items on one line, narrow enough for a 1024-pixel
- * screen; longer items wrap onto a second line. */
+ * screen.  A longer item wraps onto a second line. */
 #define ITEM_WIDTH_CHARS 40
 
 /* Shows the check mark beside the row's selected item only, as the
@@ -88,7 +88,9 @@ st_combo_row_show_whole_items (AdwComboRow *row)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
-  /* The factory belongs to the row, so the row outlives its items. */
+  /* The row owns the factory, so it is alive when its items are bound
+   * and unbound.  unbind_item() still checks the handler, because an
+   * item that goes first takes its handler with it. */
   g_signal_connect (factory, "setup", G_CALLBACK (setup_item), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_item), row);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_item), row);

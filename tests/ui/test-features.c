@@ -628,6 +628,18 @@ test_preferences_threads (Fixture       *fixture,
   gtk_window_destroy (preferences);
 }
 
+/* Opens New Network and returns its dialog. */
+static GtkWindow *
+open_new_network (Fixture *fixture)
+{
+  GtkWindow *dialog;
+
+  activate (fixture, "new-network", NULL);
+  dialog = wait_for_dialog (fixture, "New Network");
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
 /* New Network builds a 2-16-2 network for the worked example's data
  * after the question about unsaved changes. */
 static void
@@ -638,9 +650,7 @@ test_new_network (Fixture       *fixture,
   GtkWindow *dialog;
 
   step_to (fixture, 1);
-  activate (fixture, "new-network", NULL);
-  dialog = wait_for_dialog (fixture, "New Network");
-  g_assert_nonnull (dialog);
+  dialog = open_new_network (fixture);
 
   st_generator_dialog_set_hidden (dialog, "16");
   st_generator_dialog_set_kind (dialog, ST_PATTERN_FAN_IN);
@@ -669,9 +679,7 @@ test_new_network_chinese_commas (Fixture       *fixture,
   g_autoptr(StNetwork) network = NULL;
   GtkWindow *dialog;
 
-  activate (fixture, "new-network", NULL);
-  dialog = wait_for_dialog (fixture, "New Network");
-  g_assert_nonnull (dialog);
+  dialog = open_new_network (fixture);
 
   st_generator_dialog_set_hidden (dialog, "8，4、3");
   st_generator_dialog_set_kind (dialog, ST_PATTERN_FAN_IN);
@@ -700,9 +708,7 @@ test_classifier_needs_classes (Fixture       *fixture,
   GtkWindow *dialog;
 
   change_state (fixture, "dataset", g_variant_new_string ("xor"));
-  activate (fixture, "new-network", NULL);
-  dialog = wait_for_dialog (fixture, "New Network");
-  g_assert_nonnull (dialog);
+  dialog = open_new_network (fixture);
   st_generator_dialog_set_hidden (dialog, "4");
   g_assert_true (st_generator_dialog_apply (dialog));
   run_for (50);
