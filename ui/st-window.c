@@ -312,7 +312,7 @@ st_window_update_dataset_row (StWindow        *self,
       if (st_dataset_check_fits (self->dataset, st_network_get_n_inputs (network),
                                  st_network_get_n_outputs (network), NULL))
         /* Translators: %s is a data set's name; the numbers are the model's inputs and outputs. */
-        subtitle = g_strdup_printf (_("“%s” has targets that are not class probabilities, but this model is a classifier. Open a data set with %u inputs and at most %u classes to train."),
+        subtitle = g_strdup_printf (_("“%s” has no classes, but this model is a classifier. Open a data set with %u inputs and up to %u classes."),
                                     self->dataset_name,
                                     st_network_get_n_inputs (network),
                                     st_network_get_n_outputs (network));
